@@ -1,0 +1,188 @@
+/**
+ * A minimal namespace-aware element tree over {@link XmlTokenizer}, for the parts of a
+ * package that are small (headers, manifests, signatures). Long text of chosen elements can
+ * be diverted to a sink instead of being kept, so attachments never sit in the tree.
+ * @internal
+ * @module
+ */
+import { createUtf8Decoder, XmlTokenizer, type XmlAttribute, type XmlLimits, type XmlStartTag } from './xml-tokenizer.js';
+
+export interface XmlElement {
+  readonly type: 'element';
+  readonly name: string;
+  readonly prefix: string;
+  readonly local: string;
+  readonly uri: string;
+  readonly attributes: readonly XmlAttribute[];
+  /** Namespace declarations made on this element. */
+  readonly namespaces: ReadonlyMap<string, string>;
+  /** Namespaces in scope on this element. */
+  readonly scope: ReadonlyMap<string, string>;
+  readonly children: XmlNode[];
+  parent: XmlElement | undefined;
+}
+export interface XmlText {
+  readonly type: 'text';
+  value: string;
+}
+export interface XmlComment {
+  readonly type: 'comment';
+  readonly value: string;
+}
+export interface XmlPi {
+  readonly type: 'pi';
+  readonly target: string;
+  readonly data: string;
+}
+export type XmlNode = XmlElement | XmlText | XmlComment | XmlPi;
+
+/** The document: the root element plus comments and PIs around it (in order). */
+export interface XmlDocument {
+  readonly root: XmlElement;
+  /** Top-level nodes in order (the root included). */
+  readonly nodes: readonly XmlNode[];
+}
+
+/** Receives the text of a diverted element piece by piece. */
+export interface TextSink {
+  write(piece: string): void;
+  end(): void;
+}
+
+export interface TreeOptions extends XmlLimits {
+  /**
+   * Called for each element; return a sink to receive its text instead of the tree.
+   * The element then appears in the tree with no text children.
+   */
+  divertText?: (element: XmlElement) => TextSink | undefined;
+}
+
+/** Builds the tree incrementally: feed it with {@link TreeBuilder.write}. */
+export class TreeBuilder {
+  private readonly tokenizer: XmlTokenizer;
+  private readonly top: XmlNode[] = [];
+  private current: XmlElement | undefined;
+  private root: XmlElement | undefined;
+  private diverted: { el: XmlElement; sink: TextSink } | undefined;
+  private readonly decoder = createUtf8Decoder();
+
+  constructor(options: TreeOptions = {}) {
+    const divert = options.divertText;
+    this.tokenizer = new XmlTokenizer(
+      {
+        startElement: (tag: XmlStartTag) => {
+          const el: XmlElement = {
+            type: 'element',
+            name: tag.name,
+            prefix: tag.prefix,
+            local: tag.local,
+            uri: tag.uri,
+            attributes: tag.attributes,
+            namespaces: tag.namespaces,
+            scope: tag.scope,
+            children: [],
+            parent: this.current,
+          };
+          if (this.current) this.current.children.push(el);
+          else {
+            this.root = el;
+            this.top.push(el);
+          }
+          this.current = el;
+          const sink = divert?.(el);
+          if (sink) this.diverted = { el, sink };
+        },
+        endElement: () => {
+          const el = this.current!;
+          if (this.diverted?.el === el) {
+            this.diverted.sink.end();
+            this.diverted = undefined;
+          }
+          this.current = el.parent;
+        },
+        text: (piece: string) => {
+          const el = this.current;
+          if (!el) return;
+          if (this.diverted) {
+            if (this.diverted.el === el) this.diverted.sink.write(piece);
+            return;
+          }
+          const last = el.children.at(-1);
+          if (last?.type === 'text') last.value += piece;
+          else el.children.push({ type: 'text', value: piece });
+        },
+        comment: (value: string) => {
+          if (this.diverted) return;
+          const node: XmlComment = { type: 'comment', value };
+          (this.current ? this.current.children : this.top).push(node);
+        },
+        processingInstruction: (target: string, data: string) => {
+          if (this.diverted) return;
+          const node: XmlPi = { type: 'pi', target, data };
+          (this.current ? this.current.children : this.top).push(node);
+        },
+      },
+      options,
+    );
+  }
+
+  /** Feeds UTF-8 bytes (decoded strictly) or already-decoded text. */
+  write(chunk: Uint8Array | string): void {
+    this.tokenizer.write(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, false));
+  }
+
+  /** Ends the input and returns the document. */
+  end(): XmlDocument {
+    const rest = this.decoder.decode(new Uint8Array(0), true);
+    if (rest) this.tokenizer.write(rest);
+    this.tokenizer.end();
+    return { root: this.root!, nodes: this.top };
+  }
+}
+
+/** Parses a whole document held in memory. */
+export function parseXmlTree(input: Uint8Array | string, options: TreeOptions = {}): XmlDocument {
+  const b = new TreeBuilder(options);
+  if (typeof input === 'string') b.write(input);
+  else {
+    // Decode in slices so a huge diverted text node is handed over progressively.
+    const step = 1 << 20;
+    for (let i = 0; i < input.length; i += step) b.write(input.subarray(i, Math.min(input.length, i + step)));
+  }
+  return b.end();
+}
+
+/** Child elements of `el`, optionally only those with this local name. */
+export function childElements(el: XmlElement, local?: string): XmlElement[] {
+  const out: XmlElement[] = [];
+  for (const c of el.children) if (c.type === 'element' && (local === undefined || c.local === local)) out.push(c);
+  return out;
+}
+
+/** The first child element with this local name (any namespace). */
+export function firstChild(el: XmlElement | undefined, local: string): XmlElement | undefined {
+  if (!el) return undefined;
+  for (const c of el.children) if (c.type === 'element' && c.local === local) return c;
+  return undefined;
+}
+
+/** The concatenated text of an element's direct text children. */
+export function textOf(el: XmlElement | undefined): string {
+  if (!el) return '';
+  let s = '';
+  for (const c of el.children) if (c.type === 'text') s += c.value;
+  return s;
+}
+
+/** The value of an attribute by local name (any namespace unless given). */
+export function attributeOf(el: XmlElement, local: string, uri?: string): string | undefined {
+  for (const a of el.attributes) if (a.local === local && (uri === undefined || a.uri === uri)) return a.value;
+  return undefined;
+}
+
+/** The slash-separated path of local names from the root to `el`. */
+export function pathOf(el: XmlElement): string {
+  const parts: string[] = [];
+  for (let e: XmlElement | undefined = el; e; e = e.parent) parts.push(e.local);
+  return parts.reverse().join('/');
+}

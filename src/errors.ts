@@ -1,0 +1,159 @@
+/**
+ * Typed errors of vdxp-connector.
+ *
+ * Every error the library throws is a {@link VdxpError} with a stable `code`
+ * (`VDXP_<AREA>_<WHAT>`). Match on `code`, not on the message: messages may be
+ * reworded, codes never change meaning. {@link isVdxpError} recognises errors
+ * thrown by any installed copy of the library.
+ *
+ * Messages never contain secrets, keys or document content.
+ * @module
+ */
+
+const BRAND = Symbol.for('vdxp-connector.error');
+
+/** Every error code the library uses. */
+export type VdxpErrorCode =
+  | 'VDXP_CONFIG_INVALID'
+  | 'VDXP_INPUT_INVALID'
+  | 'VDXP_EDXML_NOT_XML'
+  | 'VDXP_EDXML_FORBIDDEN'
+  | 'VDXP_EDXML_LIMIT'
+  | 'VDXP_EDXML_TOO_LARGE'
+  | 'VDXP_EDXML_ENCODING'
+  | 'VDXP_EDXML_INVALID'
+  | 'VDXP_EDXML_ATTACHMENT'
+  | 'VDXP_SIGNATURE_MALFORMED'
+  | 'VDXP_SIGNATURE_KEY_UNUSABLE'
+  | 'VDXP_SIGNATURE_POLICY'
+  | 'VDXP_TRUST_ANCHOR_REFUSED'
+  | 'VDXP_TRANSPORT_TIMEOUT'
+  | 'VDXP_TRANSPORT_NETWORK'
+  | 'VDXP_TRANSPORT_BAD_RESPONSE'
+  | 'VDXP_AXIS_FAIL'
+  | 'VDXP_STORE_IO'
+  | 'VDXP_STORE_CONFLICT'
+  | 'VDXP_STORE_CORRUPT'
+  | 'VDXP_STORE_LOCKED'
+  | 'VDXP_CONNECTOR_SECRET_REFUSED'
+  | 'VDXP_CONNECTOR_BAD_TRANSITION'
+  | 'VDXP_CONNECTOR_NOT_FOUND'
+  | 'VDXP_CLI_USAGE'
+  | 'VDXP_IO';
+
+/** One problem found in an input, with where it is. */
+export interface Issue {
+  /** Stable machine-readable code of the problem, e.g. `required`, `too_long`. */
+  readonly code: string;
+  /** Where: a dotted model path (`to.0.organId`) or an XML path (`edXMLHeader/MessageHeader/From`). */
+  readonly path: string;
+  /** A sentence a person can act on. */
+  readonly message: string;
+}
+
+/**
+ * The base of every error the library throws.
+ *
+ * @example
+ * ```ts
+ * try { parseEdxml(bytes); } catch (e) {
+ *   if (isVdxpError(e) && e.code === 'VDXP_EDXML_FORBIDDEN') refuse(e.message);
+ * }
+ * ```
+ */
+export class VdxpError extends Error {
+  override name = 'VdxpError';
+  /** @internal brand that survives duplicate installs */
+  readonly [BRAND] = true;
+  /** Stable code, see {@link VdxpErrorCode}. */
+  readonly code: VdxpErrorCode;
+
+  constructor(code: VdxpErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+  }
+}
+
+/** True for any error thrown by vdxp-connector, from any installed copy. */
+export const isVdxpError = (e: unknown): e is VdxpError =>
+  typeof e === 'object' && e !== null && BRAND in e;
+
+/** Options of a constructor or command failed validation. */
+export class ConfigError extends VdxpError {
+  override name = 'ConfigError';
+  /** What was being configured, e.g. `AxisClient`. */
+  readonly target: string;
+  /** Each problem with its path. */
+  readonly issues: readonly Issue[];
+
+  constructor(target: string, issues: readonly Issue[], options?: ErrorOptions) {
+    super('VDXP_CONFIG_INVALID', `${target}: invalid options: ${summarize(issues)}`, options);
+    this.target = target;
+    this.issues = issues;
+  }
+}
+
+/** Input given to a function (a model, a file, arguments) is not acceptable. */
+export class InputError extends VdxpError {
+  override name = 'InputError';
+  readonly issues: readonly Issue[];
+
+  constructor(what: string, issues: readonly Issue[], options?: ErrorOptions) {
+    super('VDXP_INPUT_INVALID', `${what}: ${summarize(issues)}`, options);
+    this.issues = issues;
+  }
+}
+
+/** An edXML package was refused: not XML, forbidden construct, past a limit, or invalid. */
+export class EdxmlError extends VdxpError {
+  override name = 'EdxmlError';
+  /** Where in the document (an XML path or a model path); empty when it concerns the whole input. */
+  readonly path: string;
+  /** All problems found, when more than one is known (the first is in the message). */
+  readonly issues: readonly Issue[];
+
+  constructor(
+    code: Extract<VdxpErrorCode, `VDXP_EDXML_${string}`> | 'VDXP_INPUT_INVALID',
+    message: string,
+    options?: ErrorOptions & { path?: string; issues?: readonly Issue[] },
+  ) {
+    super(code, message, options);
+    this.path = options?.path ?? options?.issues?.[0]?.path ?? '';
+    this.issues = options?.issues ?? [{ code: code.toLowerCase(), path: this.path, message }];
+  }
+}
+
+/** A signature could not be made or could not be checked at all (a bad signature is a report, not an error). */
+export class SignatureError extends VdxpError {
+  override name = 'SignatureError';
+}
+
+/** A failure in the file system outside the store (reading an input, writing an output). */
+export class IoError extends VdxpError {
+  override name = 'IoError';
+  /** The path concerned. */
+  readonly filePath: string;
+  constructor(filePath: string, message: string, options?: ErrorOptions) {
+    super('VDXP_IO', message, options);
+    this.filePath = filePath;
+  }
+}
+
+/** Joins issues into one line for an error message. */
+export function summarize(issues: readonly Issue[], max = 3): string {
+  if (issues.length === 0) return 'no details';
+  const shown = issues.slice(0, max).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  const more = issues.length > max ? ` (+${issues.length - max} more)` : '';
+  return shown.join('; ') + more;
+}
+
+/** Translates zod issues into {@link Issue}s with dotted paths. */
+export function issuesFromZod(
+  zodIssues: ReadonlyArray<{ code: string; path: ReadonlyArray<PropertyKey>; message: string }>,
+): Issue[] {
+  return zodIssues.map((i) => ({
+    code: i.code,
+    path: i.path.map((p) => String(p)).join('.'),
+    message: i.message,
+  }));
+}

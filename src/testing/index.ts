@@ -1,0 +1,5 @@
+/**
+ * `vdxp-connector/testing`: tools to develop and test an integration without the real axis.
+ * @packageDocumentation
+ */
+export {};
