@@ -7,7 +7,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignatureError, TrustAnchorError } from '../errors.js';
-import { VerificationPolicySchema, verdictOf, type ChainReport, type Reason, type RevocationOutcome } from './report.js';
+import { VerificationPolicySchema, verdictOf, type ChainReport, type Reason, type ResolvedVerificationPolicy, type RevocationOutcome } from './report.js';
 import {
   certificateFromDer,
   certificatesFromPem,
@@ -148,6 +148,11 @@ export class TrustStore {
   addCrl(crl: Uint8Array | string): void {
     const parsed = crlFromBytes(crl);
     this.crls.set(parsed.sha256, parsed);
+  }
+
+  /** The verification policy used when a call does not give one. */
+  get policy(): ResolvedVerificationPolicy {
+    return this.options.policy;
   }
 
   /** The anchors trusted, with how. */
