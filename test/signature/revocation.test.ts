@@ -138,6 +138,22 @@ describe('revocation policies when no responder answers', () => {
     ]);
   });
 
+  test('aborting the signal while a responder hangs rejects the verification', async () => {
+    const trust = TrustStore.create({
+      customAnchors: [pki.root.certificate],
+      intermediates: [pki.subCa.certificate],
+      allowNetwork: true,
+      ocsp: true,
+      fetchTimeoutMs: 30_000,
+      fetcher: createHttpFetcher(),
+    });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(new Error('stopped by the caller')), 200);
+    await expect(
+      trust.verifyCertificate(pki.person.certificate, { at: pki.now, policy: { revocation: 'hard-fail' }, signal: controller.signal }),
+    ).rejects.toThrow('stopped by the caller');
+  });
+
   test('off does not ask and reports that it did not', async () => {
     const before = hanging.hits.get('/ocsp') ?? 0;
     const r = await verify('off');
