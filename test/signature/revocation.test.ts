@@ -220,3 +220,56 @@ describe('OCSP against an openssl ocsp responder on loopback', () => {
     expect(r.revocation[0]).toMatchObject({ status: 'good', method: 'ocsp', source: 'cache' });
   });
 });
+
+describe('OCSP answers that must not be believed', () => {
+  let pki: TestPki;
+  let responder: OcspResponder;
+  beforeAll(async () => {
+    requireOpenssl();
+    const port = await freePort();
+    pki = await createTestPki({ keyType: 'ec', urls: { ocsp: `http://127.0.0.1:${port}/`, crl: null } });
+    // The personal certificate was issued by the CA but is not an OCSP responder (no id-kp-OCSPSigning).
+    responder = await startOpensslOcspResponder({
+      port,
+      index: pki.opensslIndex(),
+      caPem: pki.subCa.certificatePem,
+      responderPem: pki.person.certificatePem,
+      responderKeyPem: pki.person.privateKeyPem,
+    });
+  });
+  afterAll(async () => {
+    await responder?.stop();
+  });
+
+  test('an answer signed by a certificate without id-kp-OCSPSigning is ignored and reported', async () => {
+    const trust = TrustStore.create({
+      customAnchors: [pki.root.certificate],
+      intermediates: [pki.subCa.certificate],
+      crls: [pki.rootCrl()],
+      allowNetwork: true,
+      ocsp: true,
+      fetcher: createHttpFetcher(),
+    });
+    const r = await trust.verifyCertificate(pki.revoked.certificate, { at: pki.now, policy: { revocation: 'hard-fail' } });
+    expect(r.verdict).toBe('indeterminate');
+    expect(codes(r)).toEqual(['REVOCATION_OCSP_INVALID', 'REVOCATION_UNAVAILABLE']);
+    expect(r.reasons[0]?.message).toMatch(/OCSPSigning/);
+  });
+});
+
+describe('a revoked CA certificate', () => {
+  test('makes every certificate under it invalid with CA_CERT_REVOKED', async () => {
+    const pki = await createTestPki({ keyType: 'ec' });
+    const rootCrl = createTestCrl({
+      issuer: pki.root,
+      thisUpdate: pki.now,
+      nextUpdate: new Date(pki.now.getTime() + 86_400_000),
+      revoked: [{ serialNumber: pki.subCa.serialNumber, date: new Date(pki.now.getTime() - 86_400_000) }],
+    });
+    const trust = TrustStore.create({ customAnchors: [pki.root.certificate], intermediates: [pki.subCa.certificate], crls: [pki.crl(), rootCrl] });
+    const r = await trust.verifyCertificate(pki.person.certificate, { at: pki.now });
+    expect(r.verdict).toBe('invalid');
+    expect(codes(r)).toEqual(['CA_CERT_REVOKED']);
+    expect(r.revocation.map((o) => o.status)).toEqual(['good', 'revoked']);
+  });
+});
