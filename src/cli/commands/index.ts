@@ -4,6 +4,8 @@
  * @module
  */
 import type { CliCommand } from '../command.js';
+import { buildCommand } from './build.js';
 
 export const commands: readonly CliCommand[] = [
+  buildCommand,
 ];
