@@ -5,7 +5,9 @@
  */
 import type { CliCommand } from '../command.js';
 import { buildCommand } from './build.js';
+import { validateCommand } from './validate.js';
 
 export const commands: readonly CliCommand[] = [
+  validateCommand,
   buildCommand,
 ];
