@@ -171,6 +171,10 @@ describe('checkMessageForWrite', () => {
       expect(codes(sampleEdoc({ attachments: [{ ...pdf, data: new Uint8Array(0) }] }))).toEqual(['empty_attachment@attachments.0.data']);
       expect(codes(sampleEdoc({ attachments: [{ ...pdf, name: '../../etc/passwd' }] }))).toEqual(['attachment_name@attachments.0.name']);
       expect(codes(sampleEdoc({ attachments: [{ ...pdf, name: 'C:\\van-ban\\a.pdf' }] }))).toEqual(['attachment_name@attachments.0.name']);
+      for (const name of ['.an.pdf', 'a?.pdf', 'bao-cao.pdf.', 'tờ\u202Etrình.pdf']) {
+        expect(codes(sampleEdoc({ attachments: [{ ...pdf, name }] })), name).toEqual(['attachment_name@attachments.0.name']);
+      }
+      expect(check(sampleEdoc({ attachments: [{ ...pdf, name: 'a:b.pdf' }] }))[0]!.message).toContain('e.g. "a_b.pdf"');
     });
 
     test('checks the shape of a streamed attachment', () => {
