@@ -119,7 +119,7 @@ describe('wrapping attachments in one-entry ZIPs', () => {
 });
 
 /** A two-entry ZIP made by the writer's own ZIP (nested): bytes that start with PK. */
-function buildZipLike(): Uint8Array {
+function buildZipLike(): Uint8Array<ArrayBuffer> {
   const inner = buildEdxml(sampleEdoc({ attachments: [{ contentId: 'a', name: 'a.txt', contentType: 'text/plain', data: new Uint8Array([1, 2, 3]) }] }), {
     now,
     wrap: 'all',
