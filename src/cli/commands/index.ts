@@ -4,6 +4,8 @@
  * @module
  */
 import type { CliCommand } from '../command.js';
+import { inspectCommand } from './inspect.js';
 
 export const commands: readonly CliCommand[] = [
+  inspectCommand,
 ];
