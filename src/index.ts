@@ -20,6 +20,21 @@ export {
 export * from './edxml/model.js';
 
 // edXML reader (parse, agency identifiers)
+export { parseEdxml } from './edxml/parse.js';
+export {
+  parseEdxmlStream,
+  type ParseEdxmlStreamOptions,
+  type ParsedEdxmlStream,
+  type ParsedStreamedEdoc,
+  type AttachmentSink,
+  type AttachmentSinkInfo,
+} from './edxml/parse-stream.js';
+export {
+  ParseEdxmlOptionsSchema,
+  resolveParseEdxmlOptions,
+  type ParseEdxmlOptions,
+  type ResolvedParseEdxmlOptions,
+} from './edxml/parse-options.js';
 export {
   AGENCY_ID_PATTERN,
   parseAgencyId,
