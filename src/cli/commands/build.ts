@@ -135,6 +135,7 @@ async function readModel(path: string): Promise<Record<string, unknown>> {
 /** The model with `{ file }` attachments turned into streamed ones and the `--attach` files appended. */
 async function withFileAttachments(model: Record<string, unknown>, base: string, attach: string[]): Promise<never> {
   const given = model.attachments;
+  if (given === undefined && attach.length === 0) return model as never;
   const list = Array.isArray(given) ? given : given === undefined ? [] : undefined;
   if (!list) return { ...model } as never; // the writer names the bad field
   const used = list.flatMap((a: unknown) => (a && typeof a === 'object' && typeof (a as { contentId?: unknown }).contentId === 'string' ? [(a as { contentId: string }).contentId] : []));
