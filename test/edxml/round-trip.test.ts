@@ -57,6 +57,12 @@ describe('parseEdxml(buildEdxml(m)) equals m', () => {
     }
   });
 
+  test('a parsed message can be written again as it is (warnings, transfer ignored)', () => {
+    const first = parseEdxml(buildEdxml(sampleEdoc(), { now, wrap: 'all', uuid: () => 'u' }));
+    const again = parseEdxml(buildEdxml(first, { now }));
+    expect(comparable(again)).toEqual(comparable(first));
+  });
+
   test('with the defaults the writer fills in', () => {
     const { documentId: _d, traceHeaders: _t, business: _b, ...input } = sampleEdoc();
     const read = parseEdxml(buildEdxml(input, { now }));
