@@ -11,8 +11,8 @@ export interface TestAttachment {
   b64: string;
 }
 
-export function org(tag: string, id: string, name: string | undefined = 'Văn phòng Chính phủ'): string {
-  return `<edXML:${tag}><edXML:OrganId>${id}</edXML:OrganId>${name === undefined ? '' : `<edXML:OrganName>${name}</edXML:OrganName>`}</edXML:${tag}>`;
+export function org(tag: string, id: string, name: string | null = 'Văn phòng Chính phủ'): string {
+  return `<edXML:${tag}><edXML:OrganId>${id}</edXML:OrganId>${name === null ? '' : `<edXML:OrganName>${name}</edXML:OrganName>`}</edXML:${tag}>`;
 }
 
 export interface EdocParts {
