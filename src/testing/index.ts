@@ -21,3 +21,5 @@ export {
 } from './issue-certificate.js';
 export { createTestCrl, type TestCrlOptions } from './test-crl.js';
 export { createTestTimestampToken, type TestTimestampOptions } from './test-timestamp.js';
+// edXML writer: sample messages
+export { sampleEdoc, sampleStatus } from './sample-messages.js';
