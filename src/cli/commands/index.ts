@@ -4,8 +4,12 @@
  * @module
  */
 import type { CliCommand } from '../command.js';
+import { buildCommand } from './build.js';
 import { inspectCommand } from './inspect.js';
+import { validateCommand } from './validate.js';
 
 export const commands: readonly CliCommand[] = [
   inspectCommand,
+  validateCommand,
+  buildCommand,
 ];
