@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import { vietnamDate } from './vietnam-time.js';
 import { EdxmlError } from '../errors.js';
 import { isValidAgencyId } from './agency-id.js';
 import { readDate, readTimestamp } from './dates.js';
@@ -35,7 +36,7 @@ export class FieldReader {
   readonly warnings: EdxmlWarning[] = [];
   private readonly flaggedIds = new Set<string>();
 
-  constructor(private readonly now?: Date) {}
+  constructor(private readonly now?: () => Date) {}
 
   warn(code: string, path: string, message: string): void {
     this.warnings.push({ code, path, message });
@@ -128,7 +129,7 @@ export class FieldReader {
     const read = readDate(raw);
     if (!read) return this.reject(opts.required, 'date_format', path, `${name} ${JSON.stringify(raw.slice(0, 40))} is not a date`);
     if (read.note) this.warn('date_format', path, `${name}: ${read.note}`);
-    if (opts.notFuture && this.now && read.value > vietnamDate(this.now)) {
+    if (opts.notFuture && this.now && read.value > vietnamDate(this.now())) {
       this.warn('future_date', path, `${name} ${read.value} is in the future`);
     }
     return read.value;
@@ -175,8 +176,4 @@ export function compact<T extends object>(o: T): T | undefined {
     if (!(Array.isArray(v) && v.length === 0)) any = true;
   }
   return any ? (out as T) : undefined;
-}
-
-function vietnamDate(now: Date): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
 }

@@ -34,7 +34,8 @@ const int = z.number().int();
 export const OrganizationSchema = z.strictObject({
   /** Mã định danh, e.g. `000.00.00.G22`. */
   organId: text,
-  organName: text,
+  /** Required when writing; some axis deliveries omit it, so the reader accepts its absence. */
+  organName: optText,
   organizationInCharge: optText,
   organAdd: optText,
   email: optText,
@@ -180,7 +181,7 @@ export const AttachmentSchema = z.strictObject({
   description: optText,
   /** MIME type of the file, e.g. `application/pdf`. */
   contentType: text,
-  data: z.instanceof(Uint8Array),
+  data: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected the file bytes (a Uint8Array or Buffer)'),
   /** Set by the reader: the transfer form. Ignored by the writer. */
   transfer: AttachmentTransferSchema.optional(),
 });

@@ -22,7 +22,7 @@ export const ParseEdxmlOptionsSchema = z.strictObject({
   /** Unwrap one-entry ZIP attachments (unless named `.zip`). @defaultValue true */
   unwrap: z.boolean().default(true),
   /** The present moment, to flag promulgation dates in the future; no check without it. */
-  now: z.date().optional(),
+  now: z.custom<() => Date>((v) => typeof v === 'function', 'expected a function returning a Date').optional(),
 });
 
 /** What callers may give the reader. */

@@ -16,15 +16,12 @@ type StatusBody = Omit<StatusMessage, 'kind'>;
 export function readOrganization(r: FieldReader, el: XmlElement): Organization {
   const organId = r.agencyId(el);
   if (organId === undefined) missing(el, 'OrganId');
-  let organName = r.text(el, 'OrganName');
-  if (organName === undefined) {
-    r.warn('missing_organ_name', `${pathOf(el)}/OrganName`, `${el.local} has no OrganName; its OrganId ${JSON.stringify(organId)} stands in for it`);
-    organName = organId;
-  }
+  const organName = r.text(el, 'OrganName');
+  if (organName === undefined) r.warn('missing_organ_name', `${pathOf(el)}/OrganName`, `${el.local} has no OrganName`);
   return {
     organId,
-    organName,
     ...compact({
+      organName,
       organizationInCharge: r.text(el, 'OrganizationInCharge'),
       organAdd: r.text(el, 'OrganAdd'),
       email: r.text(el, 'Email'),

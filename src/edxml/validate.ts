@@ -75,7 +75,7 @@ export function validateEdxml(input: Uint8Array | string, options: ValidateEdxml
 
   let read: ReturnType<typeof parseEdxml>;
   try {
-    read = parseEdxml(input, { now: instant, ...(maxBytes === undefined ? {} : { maxBytes }) });
+    read = parseEdxml(input, { now: () => instant, ...(maxBytes === undefined ? {} : { maxBytes }) });
   } catch (e) {
     if (!isVdxpError(e) || e.code === 'VDXP_CONFIG_INVALID') throw e;
     const path = (e as { path?: unknown }).path;

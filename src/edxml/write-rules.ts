@@ -112,10 +112,12 @@ export function checkForWrite(
 function checkShape(message: Message): { issues: Issue[]; message: StatusMessage | WritableEdocMessage | undefined } {
   if ((message as { kind?: unknown } | undefined)?.kind === 'status') {
     const r = StatusMessageSchema.safeParse(message);
-    return r.success ? { issues: [], message: r.data } : { issues: describeZodIssues(r.error.issues), message: undefined };
+    const issues = [...(r.success ? [] : describeZodIssues(r.error.issues)), ...missingOrganNames(message)];
+    return r.success && issues.length === 0 ? { issues, message: r.data } : { issues, message: undefined };
   }
   const r = EdocMessageSchema.extend({ attachments: z.array(z.unknown()).default([]) }).safeParse(message);
   const issues = r.success ? [] : describeZodIssues(r.error.issues);
+  issues.push(...missingOrganNames(message));
   const attachments: WritableEdocMessage['attachments'] = [];
   const given: unknown = (message as { attachments?: unknown } | undefined)?.attachments;
   if (Array.isArray(given)) {
@@ -231,4 +233,18 @@ export function firstForbiddenCharacter(s: string): number | undefined {
 
 function label(path: string): string {
   return fieldName(path.split('.'));
+}
+
+/** The model lets a reader go without OrganName (some deliveries omit it); a writer must give it. */
+function missingOrganNames(message: unknown): Issue[] {
+  const m = message as { from?: unknown; to?: unknown } | undefined;
+  const orgs: [string, unknown][] = [['from', m?.from]];
+  if (Array.isArray(m?.to)) m.to.forEach((o: unknown, i) => orgs.push([`to.${i}`, o]));
+  const out: Issue[] = [];
+  for (const [path, o] of orgs) {
+    if (o === null || typeof o !== 'object') continue;
+    const name = (o as { organName?: unknown }).organName;
+    if (name === undefined || name === '') out.push({ code: 'required', path: `${path}.organName`, message: `${label(`${path}.organName`)} is required` });
+  }
+  return out;
 }
