@@ -18,3 +18,56 @@ export {
 } from './errors.js';
 
 export * from './edxml/model.js';
+
+/* trust engine: trust store, pins, certificates, chains, revocation, algorithm policy */
+export { TrustAnchorError } from './errors.js';
+export {
+  verdictOf,
+  VerificationPolicySchema,
+  type Verdict,
+  type Reason,
+  type CertificateSummary,
+  type RevocationPolicy,
+  type RevocationOutcome,
+  type VerificationPolicy,
+  type ResolvedVerificationPolicy,
+  type ChainReport,
+  type SignatureReport,
+} from './signature/report.js';
+export { TrustStore, type TrustAnchorInfo } from './signature/trust-store.js';
+export {
+  TrustStoreOptionsSchema,
+  type TrustStoreOptions,
+  type ResolvedTrustStoreOptions,
+  type VerifyCertificateOptions,
+} from './signature/trust-store-options.js';
+export { TRUST_PINS, findPin, type TrustPin, type PinSet } from './signature/pins.js';
+export {
+  certificateFromDer,
+  certificateFromPem,
+  certificatesFromPem,
+  certificateToPem,
+  toCertificateDer,
+  summarizeCertificate,
+  sha256Hex,
+  type ParsedCertificate,
+  type KeyUsageName,
+} from './signature/certificate.js';
+export { trustReason, type TrustReasonCode } from './signature/reasons.js';
+export {
+  assertAlgorithmForSigning,
+  checkAlgorithmPolicy,
+  describeSignatureAlgorithm,
+  verifySignature,
+  readPublicKey,
+  digestOid,
+  nodeHashName,
+  DIGEST_OIDS,
+  type DigestName,
+  type SignatureAlgorithmInfo,
+  type SignatureScheme,
+  type PublicKeyInfo,
+} from './signature/algorithms.js';
+export { createHttpFetcher, type Fetcher, type FetchInit } from './signature/fetcher.js';
+export { crlFromBytes, type ParsedCrl } from './signature/crl.js';
+export { type CertificateUsage } from './signature/chain-validation.js';
