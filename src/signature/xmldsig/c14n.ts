@@ -42,8 +42,8 @@ export interface C14nOptions {
   readonly algorithm: C14nAlgorithm;
   /** Exclusive c14n only: prefixes treated as in inclusive c14n (`#default` for the default namespace). */
   readonly inclusivePrefixes?: readonly string[];
-  /** An element left out with its whole subtree (enveloped-signature transform). */
-  readonly exclude?: XmlElement;
+  /** Elements left out with their whole subtree (enveloped-signature transform). */
+  readonly exclude?: XmlElement | readonly XmlElement[];
   /**
    * Overrides the algorithm's comment handling; `false` for a same-document reference
    * (`URI=""` selects the document without its comments).
@@ -63,7 +63,8 @@ export function canonicalizeTo(target: XmlDocument | XmlElement, options: C14nOp
   const exclusive = options.algorithm === EXC_C14N || options.algorithm === EXC_C14N_WITH_COMMENTS;
   const comments = options.comments ?? options.algorithm.endsWith('#WithComments');
   const inclusivePrefixes = new Set((options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)));
-  const run = new Canonicalizer(write, exclusive, comments, inclusivePrefixes, options.exclude);
+  const exclude = new Set<XmlElement>(options.exclude === undefined ? [] : Array.isArray(options.exclude) ? options.exclude : [options.exclude]);
+  const run = new Canonicalizer(write, exclusive, comments, inclusivePrefixes, exclude);
   if ('type' in target) run.element(target, new Map(), true);
   else run.document(target);
 }
@@ -74,7 +75,7 @@ class Canonicalizer {
     private readonly exclusive: boolean,
     private readonly comments: boolean,
     private readonly inclusivePrefixes: ReadonlySet<string>,
-    private readonly exclude: XmlElement | undefined,
+    private readonly exclude: ReadonlySet<XmlElement>,
   ) {}
 
   document(doc: XmlDocument): void {
@@ -96,7 +97,7 @@ class Canonicalizer {
    * has for it (what the nearest output ancestors declared).
    */
   element(el: XmlElement, rendered: ReadonlyMap<string, string>, apex: boolean): void {
-    if (el === this.exclude) return;
+    if (this.exclude.has(el)) return;
     const decls = this.exclusive ? this.exclusiveDeclarations(el, rendered) : this.inclusiveDeclarations(el, rendered);
     let inner = rendered;
     if (decls.length > 0) {
