@@ -71,3 +71,14 @@ export {
 export { createHttpFetcher, type Fetcher, type FetchInit } from './signature/fetcher.js';
 export { crlFromBytes, type ParsedCrl } from './signature/crl.js';
 export { type CertificateUsage } from './signature/chain-validation.js';
+
+// edXML reader (parse, agency identifiers)
+export {
+  AGENCY_ID_PATTERN,
+  parseAgencyId,
+  isValidAgencyId,
+  agencyLevel,
+  parentAgencyId,
+  type ParsedAgencyId,
+  type AgencyLevel,
+} from './edxml/agency-id.js';
