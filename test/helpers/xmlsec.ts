@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -77,4 +77,14 @@ export function opensslSelfSigned(dir: string, name = 'self', keyAlg: string[] =
   const cert = join(dir, `${name}.cert.pem`);
   execFileSync('openssl', ['req', '-x509', ...keyAlg, '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', `/CN=${name}`], { stdio: 'ignore' });
   return { key, cert };
+}
+
+/** Signs a template with `xmlsec1 --sign` in `dir` and returns the signed bytes; throws with xmlsec1's message on failure. */
+export function xmlsecSign(dir: string, template: string, keyArg: string, extraArgs: string[] = []): Uint8Array {
+  const input = join(dir, 'xmlsec-template.xml');
+  const output = join(dir, 'xmlsec-signed.xml');
+  writeFileSync(input, template);
+  const r = xmlsec1(['--sign', '--privkey-pem', keyArg, ...extraArgs, '--output', output, input]);
+  if (r.status !== 0) throw new Error(`xmlsec1 --sign failed: ${r.stderr}`);
+  return new Uint8Array(readFileSync(output));
 }

@@ -138,6 +138,7 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
   }
   if (!digest || !method || !isC14nAlgorithm(s.canonicalization.algorithm) || !isC14nAlgorithm(c14nTransform)) return report(reasons, base);
   reasons.push(...checkAlgorithmPolicy(policy, { digest: digest.name }, 'Reference DigestMethod'));
+  reasons.push(...checkAlgorithmPolicy(policy, { digest: method.digest.name }, 'SignatureMethod'));
 
   // Digest of the package without the signature (comments never count: URI="").
   const hash = createHash(digest.node);
@@ -156,7 +157,7 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
   if (s.certificates.length === 0) return report([...reasons, xmldsigReason('SIGNER_CERT_MISSING')], done);
   if (leafIndex < 0) return report([...reasons, xmldsigReason('SIGNATURE_INVALID')], done);
   const leaf = s.certificates[leafIndex]!;
-  reasons.push(...checkAlgorithmPolicy(policy, { digest: method.digest.name, key: readPublicKey(spki(leaf)) }, 'SignatureMethod'));
+  reasons.push(...checkAlgorithmPolicy(policy, { key: readPublicKey(spki(leaf)) }, "signer's key"));
 
   // The certificate, through the trust engine only: a key in the message proves nothing by itself.
   const chain: ChainReport = await o.trust.verifyCertificate(leaf, {
