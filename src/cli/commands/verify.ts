@@ -8,7 +8,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IoError, VdxpError } from '../../errors.js';
+import { IoError, TrustAnchorError, VdxpError } from '../../errors.js';
 import type { Reason, SignatureReport, Verdict, VerificationPolicy } from '../../signature/report.js';
 import { TrustStore } from '../../signature/trust-store.js';
 import { verifyEdxml, type EdxmlSignatureReport } from '../../signature/xmldsig/verify.js';
@@ -83,7 +83,14 @@ async function trustStoreFrom(io: CliIo, v: Record<string, string | string[] | b
     } catch (cause) {
       throw new IoError(dir, `cannot read the trust folder ${v.trust}`, { cause });
     }
-    for (const n of names) trust.addTrustFile(await readInput(io, join(dir, n), 'CA file'));
+    for (const n of names) {
+      try {
+        trust.addTrustFile(await readInput(io, join(dir, n), 'CA file'));
+      } catch (e) {
+        if (e instanceof TrustAnchorError) throw new TrustAnchorError(e.fingerprint, `${join(v.trust, n)}: ${e.message}`, { cause: e });
+        throw e;
+      }
+    }
   }
   for (const f of (v.anchor as string[] | undefined) ?? []) trust.addCustomAnchor(pemOrDer(await readInput(io, f, 'anchor file')));
   for (const f of (v.intermediate as string[] | undefined) ?? []) trust.addIntermediate(pemOrDer(await readInput(io, f, 'certificate file')));
