@@ -202,6 +202,10 @@ describe('signEdxml', () => {
     const crlf = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes(text(pkg).replace(/\n/g, '\r\n'))]);
     const signedCrlf = await signEdxml(crlf, { key: pki.person.privateKey, certificate: pki.person.certificate });
     expect(text(signedCrlf)).toContain('</edXML:TraceHeaderList>\r\n      <Signature');
+    const crlfText = Buffer.from(signedCrlf).toString('latin1');
+    const cut = crlfText.indexOf('\r\n      <Signature');
+    const cutEnd = crlfText.indexOf('</Signature>') + '</Signature>'.length;
+    expect(Buffer.from(crlfText.slice(0, cut) + crlfText.slice(cutEnd), 'latin1').equals(Buffer.from(crlf))).toBe(true);
     await expectValid(signedCrlf);
     const oneLine = text(pkg).replace(/>\s+</g, '><');
     const signedOneLine = await signEdxml(oneLine, { key: pki.person.privateKey, certificate: pki.person.certificate });

@@ -138,9 +138,10 @@ describe('verifyEdxml on unsigned, non-standard and malformed signatures', () =>
     expect(codes(noCert)).toEqual(['SIGNER_CERT_MISSING']);
   });
 
-  test('unreadable XML throws the reader error; bad options throw ConfigError', async () => {
+  test('unreadable XML throws the reader error; bad options throw ConfigError; an aborted signal stops it', async () => {
     await expect(verifyEdxml('<edXML><unclosed></edXML>', { trust })).rejects.toMatchObject({ name: 'EdxmlError', code: 'VDXP_EDXML_NOT_XML' });
     await expect(verifyEdxml(pkg, {} as never)).rejects.toMatchObject({ code: 'VDXP_CONFIG_INVALID' });
+    await expect(verifyEdxml(pkg, { trust, signal: AbortSignal.abort() })).rejects.toMatchObject({ name: 'AbortError' });
   });
 });
 
