@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { attributeOf, type XmlElement } from '../../edxml/xml-tree.js';
+import { attributeOf, textOf, type XmlElement } from '../../edxml/xml-tree.js';
 import { EXC_C14N } from './c14n.js';
 import { XMLDSIG_NAMESPACE } from './signature-methods.js';
 
@@ -67,11 +67,6 @@ export function readXmlSignature(sig: XmlElement): SignatureReadResult {
     if (got !== names.join(',')) problems.push(`<${el.local}> must contain ${names.join(', ')} in this order (found ${got || 'nothing'})`);
     return children;
   };
-  const text = (el: XmlElement | undefined): string => {
-    let s = '';
-    for (const c of el?.children ?? []) if (c.type === 'text') s += c.value;
-    return s;
-  };
   const algorithmUse = (el: XmlElement | undefined, what: string): AlgorithmUse => {
     const algorithm = el ? attributeOf(el, 'Algorithm', '') : undefined;
     if (algorithm === undefined) problems.push(`${what} has no Algorithm`);
@@ -122,20 +117,20 @@ export function readXmlSignature(sig: XmlElement): SignatureReadResult {
       uri: attributeOf(ref, 'URI', ''),
       transforms,
       digestMethod: algorithmUse(digestMethodEl, 'DigestMethod').algorithm,
-      digestValue: decodeBase64Strict(text(digestValueEl)),
+      digestValue: decodeBase64Strict(textOf(digestValueEl)),
     });
   }
   const canonicalization = algorithmUse(c14nEl, 'CanonicalizationMethod');
   const signatureMethod = algorithmUse(methodEl, 'SignatureMethod').algorithm;
   if (references.some((r) => r.digestValue === undefined)) problems.push('a DigestValue is not valid base64');
-  const signatureValue = decodeBase64Strict(text(signatureValueEl));
+  const signatureValue = decodeBase64Strict(textOf(signatureValueEl));
   if (signatureValueEl && !signatureValue) problems.push('the SignatureValue is not valid base64');
 
   const certificates: Uint8Array[] = [];
   for (const data of keyInfo ? kids(keyInfo).filter((k) => k.local === 'X509Data' && k.uri === XMLDSIG_NAMESPACE) : []) {
     for (const c of kids(data)) {
       if (c.local !== 'X509Certificate' || c.uri !== XMLDSIG_NAMESPACE) continue;
-      const der = decodeBase64Strict(text(c));
+      const der = decodeBase64Strict(textOf(c));
       if (der) certificates.push(der);
       else problems.push('an X509Certificate is not valid base64');
     }

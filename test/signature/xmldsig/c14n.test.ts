@@ -42,6 +42,7 @@ break	tab" d="&#x20;&#x9;x" ><t xml:id="s1">a ]]&gt; b &#x3E; c &#60; d</t>   <u
   <x xmlns="urn:x"><y xmlns="urn:x"><z xmlns=""><w xmlns=""/></z></y></x>
   <g><h xmlns=""/></g><!--SIG-->
 </root>`,
+  'default namespace under a prefixed root, rendered only where used': `<a:r xmlns="urn:d" xmlns:a="urn:a" xmlns:b="urn:b"><c xmlns=""><d xmlns="urn:d2"><e xmlns=""/></d></c><a:f xml:id="s1"><g/><b:h b:x="1"/><a:i xmlns=""><j/></a:i></a:f><!--SIG--></a:r>`,
   'Unicode text, names and astral characters': `<?xml version="1.0" encoding="UTF-8"?>
 <gốc xmlns:đ="urn:vi:d" đ:tên="Nguyễn 😀" ábc="1" abc="2" zz="𝔘" ｚ="fw"><tiêu_đề xml:id="s1">Công văn về việc 𝄞 &#x1F600; Đ</tiêu_đề><!--SIG--></gốc>`,
   'xml:* attributes inherited by a subset apex (inclusive only)': `<root xml:lang="vi" xml:space="preserve" xmlns:a="urn:a"><mid xml:lang="en" xml:base="http://x/"><leaf xml:id="s1" xml:space="default" a:q="1">x</leaf></mid><!--SIG--></root>`,

@@ -94,7 +94,10 @@ describe.skipIf(!hasCommand('xmlsec1'))('interop with xmlsec1', () => {
     ['rsa-sha256', 'inclusive', 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', 'http://www.w3.org/2001/04/xmlenc#sha256', C14N],
     ['rsa-sha1', 'inclusive', 'http://www.w3.org/2000/09/xmldsig#rsa-sha1', 'http://www.w3.org/2000/09/xmldsig#sha1', C14N],
     ['rsa-sha1', 'exclusive', 'http://www.w3.org/2000/09/xmldsig#rsa-sha1', 'http://www.w3.org/2000/09/xmldsig#sha1', EXC],
+    ['ecdsa-sha256', 'exclusive', 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256', 'http://www.w3.org/2001/04/xmlenc#sha256', EXC],
   ])('verifyEdxml accepts a package xmlsec1 signed with %s and %s c14n; tampering fails in both', async (name, _c14nName, method, digest, c14n) => {
+    const kind = name.startsWith('ecdsa') ? 'ec' : 'rsa';
+    const p = kind === 'ec' ? ecPki : pki;
     const template = text(pkg).replace(
       '</edXML:TraceHeaderList>',
       `</edXML:TraceHeaderList>\n      <Signature xmlns="${DSIG}"><SignedInfo><CanonicalizationMethod Algorithm="${c14n}"/>` +
@@ -103,19 +106,19 @@ describe.skipIf(!hasCommand('xmlsec1'))('interop with xmlsec1', () => {
         `<SignatureValue/><KeyInfo><X509Data/></KeyInfo></Signature>`,
     );
     writeFileSync(join(dir, 'tpl.edxml'), template);
-    const key = `${join(dir, 'rsa-person.key.pem')},${join(dir, 'rsa-person.cert.pem')},${join(dir, 'rsa-sub.pem')}`;
+    const key = `${join(dir, `${kind}-person.key.pem`)},${join(dir, `${kind}-person.cert.pem`)},${join(dir, `${kind}-sub.pem`)}`;
     const r = xmlsec1(['--sign', '--privkey-pem', key, '--output', join(dir, 'xmlsec-signed.edxml'), join(dir, 'tpl.edxml')]);
     expect(r.stderr).toBe('');
     const signed = new Uint8Array(readFileSync(join(dir, 'xmlsec-signed.edxml')));
     const report = await verifyEdxml(signed, { trust });
     expect(report.verdict).toBe('valid');
     expect(report.coversWholeDocument).toBe(true);
-    expect(report.signer?.sha256).toBe(pki.person.sha256);
+    expect(report.signer?.sha256).toBe(p.person.sha256);
     const codes = report.reasons.map((r) => r.code);
     if (name === 'rsa-sha1') expect(codes).toContain('ALGORITHM_LEGACY_SHA1');
     else expect(codes).not.toContain('ALGORITHM_LEGACY_SHA1');
     for (const [, bad] of tamperings(signed)) {
-      expect(xmlsecVerifies(bad)).toBe(false);
+      expect(xmlsecVerifies(bad, kind)).toBe(false);
       const tampered = await verifyEdxml(bad, { trust });
       expect(tampered.verdict).toBe('invalid');
       expect(tampered.reasons.map((x) => x.code)).toContain('DIGEST_MISMATCH');
