@@ -71,6 +71,12 @@ export {
 export { createHttpFetcher, type Fetcher, type FetchInit } from './signature/fetcher.js';
 export { crlFromBytes, type ParsedCrl } from './signature/crl.js';
 export { type CertificateUsage } from './signature/chain-validation.js';
+export {
+  verifyTimestampToken,
+  TST_INFO_OID,
+  type VerifyTimestampOptions,
+  type TimestampReport,
+} from './signature/timestamp.js';
 
 // edXML reader (parse, agency identifiers)
 export {

@@ -137,7 +137,9 @@ export class RevocationChecker {
   ): Promise<{ crl: ParsedCrl; source: string } | undefined> {
     const usable = (crl: ParsedCrl) => crl.complete && crlCovers(crl, at) && isCrlIssuedBy(crl, issuer);
     for (const crl of this.sources.offlineCrls()) {
-      if (crl.issuerKey === issuer.subjectKey && usable(crl)) return { crl, source: 'offline' };
+      if (crl.issuerKey !== issuer.subjectKey) continue;
+      if (usable(crl)) return { crl, source: 'offline' };
+      if (!isCrlIssuedBy(crl, issuer)) notes.push(trustReason('REVOCATION_CRL_INVALID', { detail: 'offline' }));
     }
     const now = this.sources.now().getTime();
     for (const url of cert.crlUrls) {

@@ -7,7 +7,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignatureError, TrustAnchorError } from '../errors.js';
-import { VerificationPolicySchema, verdictOf, type ChainReport, type Reason, type RevocationOutcome } from './report.js';
+import { VerificationPolicySchema, verdictOf, type ChainReport, type Reason, type ResolvedVerificationPolicy, type RevocationOutcome } from './report.js';
 import {
   certificateFromDer,
   certificatesFromPem,
@@ -150,6 +150,11 @@ export class TrustStore {
     this.crls.set(parsed.sha256, parsed);
   }
 
+  /** The verification policy used when a call does not give one. */
+  get policy(): ResolvedVerificationPolicy {
+    return this.options.policy;
+  }
+
   /** The anchors trusted, with how. */
   listAnchors(): TrustAnchorInfo[] {
     return [...this.anchors.values()].map((a) => a.info);
@@ -162,6 +167,7 @@ export class TrustStore {
    * the policy. A bad certificate gives a report with reasons, never a throw.
    * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED when `leaf` is not a certificate
    * @throws {ConfigError} VDXP_CONFIG_INVALID for invalid options
+   * @throws the signal's reason when `signal` aborts
    * @example
    * ```ts
    * const report = await trust.verifyCertificate(der, { at: new Date('2024-05-01T00:00:00Z') });
@@ -171,6 +177,7 @@ export class TrustStore {
     const opts = resolveVerifyCertificateOptions(options);
     const policy = VerificationPolicySchema.parse(opts.policy ?? this.options.policy);
     const cert = certificateFromDer(leaf);
+    opts.signal?.throwIfAborted();
     const reasons: Reason[] = [];
     const pool: ParsedCertificate[] = [...this.intermediates.values()];
     for (const der of opts.extraCertificates) {
@@ -186,6 +193,7 @@ export class TrustStore {
       pool,
       ...(this.fetcher ? { fetchIssuers: (c: ParsedCertificate) => this.fetchIssuers(c, opts.signal) } : {}),
     });
+    opts.signal?.throwIfAborted();
     const at = opts.at.toISOString();
     if (!built.ok) {
       reasons.push(...built.reasons);
@@ -208,6 +216,7 @@ export class TrustStore {
         isLeaf: i === 0,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
+      opts.signal?.throwIfAborted();
       revocation.push(result.outcome);
       reasons.push(...result.reasons);
     }

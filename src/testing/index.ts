@@ -20,3 +20,4 @@ export {
   type SubjectAttribute,
 } from './issue-certificate.js';
 export { createTestCrl, type TestCrlOptions } from './test-crl.js';
+export { createTestTimestampToken, type TestTimestampOptions } from './test-timestamp.js';

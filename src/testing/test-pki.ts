@@ -71,7 +71,7 @@ export interface TestPki {
   rootCrl(options?: { thisUpdate?: Date; nextUpdate?: Date }): Uint8Array;
   /** An `index.txt` for `openssl ocsp -index` describing every certificate the sub-CA issued. */
   opensslIndex(): string;
-  /** Issues another certificate; the serial comes from this PKI's counter unless given. */
+  /** Issues another certificate; serial from this PKI's counter and key type of this PKI unless given. */
   issueCertificate(options: IssueCertificateOptions): Promise<TestEntity>;
 }
 
@@ -193,6 +193,6 @@ export async function createTestPki(options: TestPkiOptions = {}): Promise<TestP
           return `${status}\t${e.serialNumber}\tunknown\t/CN=${e.serialNumber}\n`;
         })
         .join(''),
-    issueCertificate: (o) => issue(o),
+    issueCertificate: (o) => issue({ keyType, rsaBits, ...o }),
   };
 }
