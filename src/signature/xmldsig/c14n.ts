@@ -37,6 +37,7 @@ export function isC14nAlgorithm(uri: string): uri is C14nAlgorithm {
   return ALGORITHMS.includes(uri);
 }
 
+/** How {@link canonicalize} works: the algorithm, its prefix list, what to leave out. */
 export interface C14nOptions {
   /** Algorithm URI. */
   readonly algorithm: C14nAlgorithm;
@@ -51,7 +52,13 @@ export interface C14nOptions {
   readonly comments?: boolean;
 }
 
-/** Canonicalizes a document or a subtree and returns the canonical text. */
+/**
+ * Canonicalizes a document or a subtree and returns the canonical text.
+ * @example
+ * ```ts
+ * const text = canonicalize(parseXmlTree(bytes), { algorithm: EXC_C14N, exclude: signatureElement, comments: false });
+ * ```
+ */
 export function canonicalize(target: XmlDocument | XmlElement, options: C14nOptions): string {
   const parts: string[] = [];
   canonicalizeTo(target, options, (s) => parts.push(s));

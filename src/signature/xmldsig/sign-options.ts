@@ -9,6 +9,13 @@ import type { SigningKey } from './signer.js';
 
 const certificateInput = z.union([z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expected bytes'), z.string().min(1)]);
 
+/**
+ * The options of {@link signEdxml}, as a zod schema (unknown keys are refused).
+ * @example
+ * ```ts
+ * const options = SignEdxmlOptionsSchema.parse({ key: pem, certificate: certPem, algorithm: 'rsa-pss-sha256' });
+ * ```
+ */
 export const SignEdxmlOptionsSchema = z.strictObject({
   /** A Node `KeyObject`, a PEM private key, a WebCrypto `CryptoKey`, or an external signer (`sign` or `signDigest`). */
   key: z.custom<SigningKey>(

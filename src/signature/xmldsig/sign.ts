@@ -28,7 +28,8 @@ import { resolveSigner } from './signer.js';
  * public key, so a key that does not match the certificate never produces a package.
  *
  * @throws {EdxmlError} VDXP_EDXML_* when the input is not a readable edXML package
- * @throws {SignatureError} VDXP_SIGNATURE_EXISTS when already signed (without `replace`);
+ * @throws {SignatureError} VDXP_SIGNATURE_EXISTS when already signed (without `replace`), or
+ *   when an XML Signature sits outside `edXMLHeader`;
  *   VDXP_SIGNATURE_KEY_UNUSABLE for an unreadable key or certificate, a key that does not match
  *   the certificate, or a failing external signer; VDXP_SIGNATURE_POLICY for SHA-1 or weak keys
  * @throws {ConfigError} VDXP_CONFIG_INVALID for invalid options

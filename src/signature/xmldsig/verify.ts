@@ -48,6 +48,10 @@ const VerifyEdxmlOptionsSchema = z.strictObject({
   trust: z.custom<TrustStore>((v) => typeof (v as { verifyCertificate?: unknown } | null)?.verifyCertificate === 'function', 'a TrustStore'),
   /** The time validity is judged at. @defaultValue now */
   at: z.date().optional(),
+  /**
+   * Algorithm and revocation policy; passed to the trust store too. When absent the trust
+   * store's own policy judges the chain and the defaults judge the signature's algorithms.
+   */
   policy: VerificationPolicySchema.optional(),
   signal: z.instanceof(AbortSignal).optional(),
 });
