@@ -161,3 +161,11 @@ export {
   type DocumentIdParts,
 } from './edxml/document-code.js';
 export { toVietnamTimestamp, vietnamDate } from './edxml/vietnam-time.js';
+// XML signatures on edXML packages (sign, verify, canonicalization)
+export { signEdxml } from './signature/xmldsig/sign.js';
+export { SignEdxmlOptionsSchema, type SignEdxmlOptions, type ResolvedSignEdxmlOptions } from './signature/xmldsig/sign-options.js';
+export type { SigningKey, ExternalSigner, ExternalDigestSigner, DigestSignRequest } from './signature/xmldsig/signer.js';
+export { verifyEdxml, type VerifyEdxmlOptions, type EdxmlSignatureReport, type ReferenceReport } from './signature/xmldsig/verify.js';
+export { xmldsigReason, type XmldsigReasonCode } from './signature/xmldsig/xmldsig-reasons.js';
+export { C14N, C14N_WITH_COMMENTS, EXC_C14N, EXC_C14N_WITH_COMMENTS, type C14nAlgorithm } from './signature/xmldsig/c14n.js';
+export { XMLDSIG_NAMESPACE, type XmlSignatureAlgorithm } from './signature/xmldsig/signature-methods.js';

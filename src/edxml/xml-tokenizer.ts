@@ -124,6 +124,14 @@ export class XmlTokenizer {
     if (this.buf.trim().length > 0) this.fail('VDXP_EDXML_NOT_XML', 'unexpected content after the root element');
   }
 
+  /**
+   * Characters consumed so far, counted after line-end normalisation and without a leading
+   * BOM. Read inside `startElement` or `endElement` it is the offset just past that tag.
+   */
+  get position(): number {
+    return this.offset;
+  }
+
   /** @internal used by normalizeNewlines */
   setPendingCr(v: boolean): void {
     this.pendingCr = v;

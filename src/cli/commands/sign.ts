@@ -1,0 +1,127 @@
+/**
+ * `vdxp sign`: signs an edXML package with an XML Signature (enveloped, exclusive c14n,
+ * rsa-sha256 by default), writing the signed package to a new file.
+ * @internal
+ * @module
+ */
+import { X509Certificate } from 'node:crypto';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { IoError, VdxpError } from '../../errors.js';
+import { summarizeCertificate, toCertificateDer } from '../../signature/certificate.js';
+import { signEdxml } from '../../signature/xmldsig/sign.js';
+import { defaultMethodFor } from '../../signature/xmldsig/signature-methods.js';
+import type { SignEdxmlOptions } from '../../signature/xmldsig/sign-options.js';
+import type { CliCommand, CliIo } from '../command.js';
+import { EXIT, printError, printJson } from '../output.js';
+
+const HELP = `Usage: vdxp sign FILE --key KEY.pem --cert CERT.pem [--chain CHAIN.pem] -o OUT [options]
+
+Signs an edXML package: an enveloped XML Signature inside edXMLHeader, right after
+TraceHeaderList, covering the whole package (Reference URI="", exclusive c14n, SHA-256),
+with the certificate and its chain in KeyInfo. The package is not re-serialized: the
+Signature is spliced in and attachments stay byte for byte.
+
+Options:
+  --key FILE            private key (PEM; PKCS#8 or traditional)
+  --passphrase-env VAR  read the key's passphrase from environment variable VAR
+  --cert FILE           signer's certificate (PEM or DER)
+  --chain FILE          CA certificates to include after the signer's (PEM bundle)
+  -o, --output FILE     where to write the signed package (never FILE itself)
+  --algorithm NAME      rsa-sha256 (default for RSA), rsa-sha384, rsa-sha512,
+                        rsa-pss-sha256|384|512, ecdsa-sha256|384|512 (default by curve)
+  --c14n MODE           exclusive (default) or inclusive
+  --replace             replace an existing XML signature
+  --json                print the result as JSON
+
+SHA-1 and RSA keys below 2048 bits are refused for new signatures.
+
+Exit codes: 0 signed, 2 error (unreadable package, key or certificate; already signed).
+
+Example:
+  vdxp sign cv-7816.edxml --key clerk.key.pem --cert clerk.cert.pem --chain vgca.pem -o cv-7816.signed.edxml
+`;
+
+async function readInput(io: CliIo, path: string, what: string): Promise<Buffer> {
+  const full = resolve(io.cwd, path);
+  try {
+    return await readFile(full);
+  } catch (cause) {
+    throw new IoError(full, `cannot read the ${what} ${path}`, { cause });
+  }
+}
+
+export const signCommand: CliCommand = {
+  path: ['sign'],
+  summary: 'Sign an edXML package with an XML Signature',
+  help: HELP,
+  async run(argv, io) {
+    let args;
+    try {
+      args = parseArgs({
+        args: argv,
+        allowPositionals: true,
+        strict: true,
+        options: {
+          key: { type: 'string' },
+          'passphrase-env': { type: 'string' },
+          cert: { type: 'string' },
+          chain: { type: 'string' },
+          output: { type: 'string', short: 'o' },
+          algorithm: { type: 'string' },
+          c14n: { type: 'string' },
+          replace: { type: 'boolean', default: false },
+          json: { type: 'boolean', default: false },
+        },
+      });
+    } catch (e) {
+      return printError(io, new VdxpError('VDXP_CLI_USAGE', (e as Error).message), 'run vdxp sign --help');
+    }
+    const v = args.values;
+    const file = args.positionals[0];
+    if (!file || args.positionals.length > 1 || !v.key || !v.cert || !v.output) {
+      return printError(io, new VdxpError('VDXP_CLI_USAGE', 'expected FILE, --key, --cert and -o OUT'), 'run vdxp sign --help');
+    }
+    if (resolve(io.cwd, v.output) === resolve(io.cwd, file)) {
+      return printError(io, new VdxpError('VDXP_CLI_USAGE', 'the output must be a different file than the input'));
+    }
+    let passphrase: string | undefined;
+    if (v['passphrase-env']) {
+      passphrase = io.env[v['passphrase-env']];
+      if (passphrase === undefined) return printError(io, new VdxpError('VDXP_CLI_USAGE', `environment variable ${v['passphrase-env']} is not set`));
+    }
+    const [input, key, cert, chain] = await Promise.all([
+      readInput(io, file, 'package'),
+      readInput(io, v.key, 'key file'),
+      readInput(io, v.cert, 'certificate file'),
+      v.chain ? readInput(io, v.chain, 'chain file') : undefined,
+    ]);
+    const certificate = toCertificateDer(cert[0] === 0x30 ? new Uint8Array(cert) : cert.toString('latin1'));
+    const options: SignEdxmlOptions = {
+      key: key.toString('utf8'),
+      certificate,
+      ...(chain ? { chain: chain.toString('latin1') } : {}),
+      ...(v.algorithm ? { algorithm: v.algorithm as SignEdxmlOptions['algorithm'] } : {}),
+      ...(v.c14n ? { c14n: v.c14n as SignEdxmlOptions['c14n'] } : {}),
+      replace: v.replace,
+      ...(passphrase !== undefined ? { passphrase } : {}),
+      signal: io.stopSignal,
+    };
+    const signed = await signEdxml(input, options);
+
+    const out = resolve(io.cwd, v.output);
+    const tmp = `${out}.${process.pid}.tmp`;
+    try {
+      await writeFile(tmp, signed, { flush: true });
+      await rename(tmp, out);
+    } catch (cause) {
+      throw new IoError(out, `cannot write ${v.output}`, { cause });
+    }
+    const signer = summarizeCertificate(certificate);
+    const algorithm = v.algorithm ?? defaultMethodFor(new X509Certificate(certificate).publicKey);
+    if (v.json) printJson(io, { output: out, bytes: signed.length, algorithm, c14n: v.c14n ?? 'exclusive', signer });
+    else io.stdout.write(`signed ${file} -> ${v.output} (${signed.length} bytes, ${algorithm}, signer ${signer.commonName ?? signer.subject})\n`);
+    return EXIT.ok;
+  },
+};
