@@ -18,3 +18,14 @@ export {
 } from './errors.js';
 
 export * from './edxml/model.js';
+
+// edXML reader (parse, agency identifiers)
+export {
+  AGENCY_ID_PATTERN,
+  parseAgencyId,
+  isValidAgencyId,
+  agencyLevel,
+  parentAgencyId,
+  type ParsedAgencyId,
+  type AgencyLevel,
+} from './edxml/agency-id.js';

@@ -1,0 +1,170 @@
+/**
+ * The edXML writer: the strict shape of the spec (sections 2.1 and 3), in memory
+ * ({@link buildEdxml}) or streamed with base64 produced chunk by chunk
+ * ({@link buildEdxmlStream}).
+ * @module
+ */
+import { randomUUID } from 'node:crypto';
+import { EdxmlError } from '../errors.js';
+import { Base64Encoder, base64Length } from './base64-encoder.js';
+import {
+  isStreamAttachment,
+  resolveBuildEdxmlOptions,
+  type BuildEdxmlOptions,
+  type ResolvedBuildEdxmlOptions,
+  type StreamingEdocMessageInput,
+} from './build-options.js';
+import type { EdocMessageInput, StatusMessageInput } from './model.js';
+import { layOutPackage, type LaidOutAttachment, type PackageLayout } from './package-layout.js';
+import { prepareMessage } from './prepare-message.js';
+import { zipSingleEntry, zipSingleEntryStream } from './zip-writer.js';
+
+/** Bytes encoded per step: a multiple of 3, so each step's base64 stands alone (1 MiB of text). */
+const SLICE = 3 * 262_144;
+/** Base64 text gathered before a streamed chunk is handed over. */
+const OUT_CHUNK = 256 * 1024;
+
+/**
+ * Writes an edoc or a status package in the strict edXML form: root `edXML` with the QCVN
+ * namespace as default, `edXML:` on every element of the envelope, `AttachmentEncoded`
+ * outside it, QCVN table order, UTF-8 with declaration, base64 on one line, empty optionals
+ * omitted. Text is trimmed and NFC-normalised. Fills when absent: the DocumentId
+ * (`<From OrganId>,<yyyy/MM/dd>,<Number>/<Notation>`), the sender's TraceHeader (stamped with
+ * `options.now` in Vietnam time), a "new" Bussiness block and a status's Timestamp. The
+ * model's `signature` and attachments' `transfer` are ignored (signing is a separate step).
+ *
+ * @throws {EdxmlError} VDXP_INPUT_INVALID with `issues`, each naming the field, when the message breaks a write rule (see `checkMessageForWrite`)
+ * @throws {ConfigError} VDXP_CONFIG_INVALID for bad options
+ * @example
+ * ```ts
+ * const bytes = buildEdxml({
+ *   from: { organId: '000.00.00.G22', organName: 'Văn phòng Chính phủ' },
+ *   to: [{ organId: '000.00.00.H41', organName: 'UBND tỉnh Nghệ An' }],
+ *   code: { codeNumber: '7816', codeNotation: 'VPCP-TTĐT' },
+ *   promulgationInfo: { place: 'Hà Nội', promulgationDate: '2015-09-30' },
+ *   documentType: { type: 1, typeName: 'Công văn' },
+ *   subject: 'V/v kết nối, liên thông phần mềm quản lý văn bản',
+ *   attachments: [{ contentId: '1', name: 'cong-van.pdf', contentType: 'application/pdf', data: pdf }],
+ * });
+ * ```
+ */
+export function buildEdxml(message: EdocMessageInput | StatusMessageInput, options: BuildEdxmlOptions = {}): Uint8Array {
+  const opts = resolveBuildEdxmlOptions(options, 'buildEdxml');
+  const layout = layOut(message, opts, 'buildEdxml');
+  const bodies = layout.attachments.map((l, i) => transferBytes(l, i, opts));
+  let total = Buffer.byteLength(layout.head) + Buffer.byteLength(layout.tail);
+  layout.attachments.forEach((l, i) => {
+    total += Buffer.byteLength(l.open) + base64Length(bodies[i]!.length) + Buffer.byteLength(l.close);
+  });
+  const out = Buffer.allocUnsafe(total);
+  let pos = out.write(layout.head, 0, 'utf8');
+  layout.attachments.forEach((l, i) => {
+    const body = bodies[i]!;
+    pos += out.write(l.open, pos, 'utf8');
+    for (let at = 0; at < body.length; at += SLICE) {
+      const slice = body.subarray(at, Math.min(body.length, at + SLICE));
+      pos += out.write(Buffer.from(slice.buffer, slice.byteOffset, slice.length).toString('base64'), pos, 'latin1');
+    }
+    pos += out.write(l.close, pos, 'utf8');
+  });
+  pos += out.write(layout.tail, pos, 'utf8');
+  if (pos !== total) throw new Error(`buildEdxml: wrote ${pos} of ${total} bytes`);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
+}
+
+/**
+ * Like {@link buildEdxml}, but produces the package piece by piece, so that a package with
+ * 100 MB attachments can go to a file or a socket with flat memory. Attachments may be
+ * {@link StreamAttachment}s read once from their `source`; base64 is produced per chunk
+ * (0–2 bytes carried between chunks). The message is checked when this is called: an
+ * invalid message throws here, before any byte is produced.
+ *
+ * @throws {EdxmlError} VDXP_INPUT_INVALID (at call time) when the message breaks a write rule
+ * @throws {EdxmlError} VDXP_EDXML_ATTACHMENT (while iterating) when a source yields no bytes or something other than Uint8Array
+ * @example
+ * ```ts
+ * const chunks = buildEdxmlStream({ ...message, attachments: [{
+ *   contentId: '1', name: 'ho-so.pdf', contentType: 'application/pdf',
+ *   source: () => createReadStream('ho-so.pdf'),
+ * }] });
+ * await pipeline(Readable.from(chunks), createWriteStream('out.edxml'));
+ * ```
+ */
+export function buildEdxmlStream(
+  message: StreamingEdocMessageInput | StatusMessageInput,
+  options: BuildEdxmlOptions = {},
+): AsyncIterable<Uint8Array> {
+  const opts = resolveBuildEdxmlOptions(options, 'buildEdxmlStream');
+  const layout = layOut(message, opts, 'buildEdxmlStream');
+  return streamLayout(layout, opts);
+}
+
+function layOut(message: StreamingEdocMessageInput | StatusMessageInput, opts: ResolvedBuildEdxmlOptions, target: string): PackageLayout {
+  const prepared = prepareMessage(message, opts, target);
+  return layOutPackage(prepared, opts, opts.uuid ?? randomUUID);
+}
+
+function transferBytes(l: LaidOutAttachment, index: number, opts: ResolvedBuildEdxmlOptions): Uint8Array {
+  const a = l.attachment;
+  if (isStreamAttachment(a)) {
+    throw new EdxmlError('VDXP_INPUT_INVALID', `buildEdxml: Attachment[${index + 1}] (${a.name}) has a source; use buildEdxmlStream for streamed attachments`, {
+      path: `attachments.${index}`,
+    });
+  }
+  return l.zipEntryName === undefined ? a.data : zipSingleEntry(l.zipEntryName, a.data, (opts.now ?? (() => new Date()))());
+}
+
+async function* streamLayout(layout: PackageLayout, opts: ResolvedBuildEdxmlOptions): AsyncGenerator<Uint8Array> {
+  yield Buffer.from(layout.head, 'utf8');
+  for (const [index, l] of layout.attachments.entries()) {
+    yield Buffer.from(l.open, 'utf8');
+    yield* base64Chunks(fileBytes(l, index, opts), l, index);
+    yield Buffer.from(l.close, 'utf8');
+  }
+  if (layout.tail) yield Buffer.from(layout.tail, 'utf8');
+}
+
+/** The transfer bytes of an attachment: the file, or the ZIP around it. */
+function fileBytes(l: LaidOutAttachment, index: number, opts: ResolvedBuildEdxmlOptions): { bytes: AsyncIterable<Uint8Array>; fileSize: () => number } {
+  const a = l.attachment;
+  let size = 0;
+  const counted = async function* (): AsyncGenerator<Uint8Array> {
+    const source: AsyncIterable<unknown> | Iterable<Uint8Array> = isStreamAttachment(a) ? a.source() : slices(a.data);
+    for await (const chunk of source) {
+      if (!(chunk instanceof Uint8Array)) {
+        throw new EdxmlError('VDXP_EDXML_ATTACHMENT', `Attachment[${index + 1}] (${a.name}): the source must yield Uint8Array chunks`, { path: `attachments.${index}.source` });
+      }
+      size += chunk.length;
+      yield chunk;
+    }
+  };
+  const now = (opts.now ?? (() => new Date()))();
+  const bytes = l.zipEntryName === undefined ? counted() : zipSingleEntryStream(l.zipEntryName, counted(), now);
+  return { bytes, fileSize: () => size };
+}
+
+async function* base64Chunks(file: { bytes: AsyncIterable<Uint8Array>; fileSize: () => number }, l: LaidOutAttachment, index: number): AsyncGenerator<Uint8Array> {
+  const encoder = new Base64Encoder();
+  let pending: string[] = [];
+  let pendingLength = 0;
+  for await (const chunk of file.bytes) {
+    const text = encoder.push(chunk);
+    if (text === '') continue;
+    pending.push(text);
+    pendingLength += text.length;
+    if (pendingLength >= OUT_CHUNK) {
+      yield Buffer.from(pending.join(''), 'latin1');
+      pending = [];
+      pendingLength = 0;
+    }
+  }
+  if (file.fileSize() === 0) {
+    throw new EdxmlError('VDXP_EDXML_ATTACHMENT', `Attachment[${index + 1}] (${l.attachment.name}): the source yielded no bytes`, { path: `attachments.${index}.source` });
+  }
+  pending.push(encoder.end());
+  yield Buffer.from(pending.join(''), 'latin1');
+}
+
+function* slices(data: Uint8Array): Generator<Uint8Array> {
+  for (let at = 0; at < data.length; at += SLICE) yield data.subarray(at, Math.min(data.length, at + SLICE));
+}
