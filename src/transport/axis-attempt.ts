@@ -59,7 +59,8 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptResponse<B
       url: req.url,
       method: req.method,
       headers: req.headers,
-      data: req.data,
+      // a Uint8Array view may sit on a larger ArrayBuffer (Buffer's pool): give axios an exact Buffer
+      data: req.data instanceof Uint8Array && !Buffer.isBuffer(req.data) ? Buffer.from(req.data.buffer, req.data.byteOffset, req.data.byteLength) : req.data,
       responseType: req.responseType === 'stream' ? 'stream' : 'arraybuffer',
       transformResponse: [(d: unknown) => d],
       validateStatus: () => true,

@@ -119,3 +119,14 @@ export function formatAxisDate(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(t.getUTCDate())}/${p(t.getUTCMonth() + 1)}/${t.getUTCFullYear()} ${p(t.getUTCHours())}:${p(t.getUTCMinutes())}:${p(t.getUTCSeconds())}`;
 }
+
+/** Reads `dd/MM/yyyy HH:mm:ss` as Vietnam time; undefined when malformed. */
+export function parseAxisDate(text: string): Date | undefined {
+  const m = /^(\d{2})\/(\d{2})\/(\d{4}) (\d{2}):(\d{2}):(\d{2})$/.exec(text.trim());
+  if (!m) return undefined;
+  const [d, mo, y, h, mi, s] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const utc = Date.UTC(y, mo - 1, d, h, mi, s);
+  const check = new Date(utc);
+  if (check.getUTCDate() !== d || check.getUTCMonth() !== mo - 1 || h > 23 || mi > 59 || s > 59) return undefined;
+  return new Date(utc - VIETNAM_UTC_OFFSET_MINUTES * 60_000);
+}
