@@ -192,6 +192,11 @@ export class AxisProtocolError extends TransportError {
   readonly httpStatus: number;
   /** `Content-Type` of the answer, when given. */
   readonly contentType: string | undefined;
+  /**
+   * `not_json`: a page or bytes that are no axis answer (often a proxy: worth retrying);
+   * `malformed`: JSON that breaks the answer's schema; `too_large`: past the size limit.
+   */
+  readonly reason: 'not_json' | 'malformed' | 'too_large';
 
   constructor(
     operation: AxisOperation,
@@ -199,11 +204,12 @@ export class AxisProtocolError extends TransportError {
     httpStatus: number,
     contentType: string | undefined,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { reason?: 'not_json' | 'malformed' | 'too_large' },
   ) {
     super('VDXP_TRANSPORT_BAD_RESPONSE', operation, attempt, `${message} (HTTP ${httpStatus}${contentType ? `, ${contentType}` : ''})`, options);
     this.httpStatus = httpStatus;
     this.contentType = contentType;
+    this.reason = options?.reason ?? 'not_json';
   }
 }
 

@@ -85,7 +85,7 @@ export async function runAttempt(req: AttemptRequest): Promise<AttemptResponse<B
     if (isAxiosError(e)) {
       const status = e.response?.status ?? 0;
       if (/maxContentLength/i.test(e.message)) {
-        throw new AxisProtocolError(req.operation, req.attempt, status, undefined, `the answer is larger than maxResponseBytes (${req.maxResponseBytes})`);
+        throw new AxisProtocolError(req.operation, req.attempt, status, undefined, `the answer is larger than maxResponseBytes (${req.maxResponseBytes})`, { reason: 'too_large' });
       }
       const systemCode = (e.cause as NodeJS.ErrnoException | undefined)?.code ?? e.code;
       const cause = e.cause instanceof Error ? e.cause : undefined;

@@ -108,7 +108,7 @@ export class AxisClient {
     const o = parseRequest('getEdoc', CallOptionsSchema, options);
     return this.#json('getEdoc', [['docId', id]], o.signal, (v, a, ctx) => {
       if (!/^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/.test(v.data) || v.data.trim().length === 0) {
-        throw new AxisProtocolError('getEdoc', ctx.attempt, ctx.httpStatus, ctx.contentType, '"data" is not base64 package bytes');
+        throw new AxisProtocolError('getEdoc', ctx.attempt, ctx.httpStatus, ctx.contentType, '"data" is not base64 package bytes', { reason: 'malformed' });
       }
       const { data: _omitted, ...raw } = a.raw;
       return { ...a, raw, docId: id, bytes: new Uint8Array(Buffer.from(v.data, 'base64')) };
@@ -131,7 +131,7 @@ export class AxisClient {
         if (res.httpStatus < 200 || res.httpStatus > 299 || /json|html/i.test(res.contentType ?? '')) {
           const body = await readLimited(res.body, 1024 * 1024);
           readEnvelope(body, ctx);
-          throw new AxisProtocolError('downloadEdoc', attempt, res.httpStatus, res.contentType, 'a JSON answer instead of the package bytes');
+          throw new AxisProtocolError('downloadEdoc', attempt, res.httpStatus, res.contentType, 'a JSON answer instead of the package bytes', { reason: 'malformed' });
         }
         return o.maxBytes ? limitStream(res.body, o.maxBytes, ctx) : res.body;
       },

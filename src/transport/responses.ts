@@ -13,13 +13,15 @@ const text = z
   .unknown()
   .transform((v): string | undefined =>
     v === null || v === undefined ? undefined : typeof v === 'string' ? v : typeof v === 'object' ? JSON.stringify(v) : String(v),
-  );
+  )
+  .optional();
 const requiredText = z.union([z.string().min(1), z.number()]).transform(String);
 const flag = z
   .unknown()
   .transform((v): boolean | undefined =>
     v === null || v === undefined ? undefined : v === true || v === 1 || v === '1' || String(v).toLowerCase() === 'true',
-  );
+  )
+  .optional();
 
 /** Fields every answer has. */
 export interface AxisAnswer {
@@ -176,9 +178,11 @@ export function readEnvelope(body: Uint8Array, ctx: AnswerContext): { envelope: 
   } catch {
     throw bad('the answer is not JSON');
   }
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw bad('the answer is not a JSON object');
+  const malformed = (message: string) =>
+    new AxisProtocolError(ctx.operation, ctx.attempt, ctx.httpStatus, ctx.contentType, message, { reason: 'malformed' });
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw malformed('the answer is not a JSON object');
   const obj = json as Record<string, unknown>;
-  if (typeof obj.status !== 'string') throw bad('the answer has no "status"');
+  if (typeof obj.status !== 'string') throw malformed('the answer has no "status"');
   const envelope = {
     status: obj.status,
     errorCode: obj.ErrorCode === undefined || obj.ErrorCode === null ? '' : String(obj.ErrorCode),
@@ -187,7 +191,7 @@ export function readEnvelope(body: Uint8Array, ctx: AnswerContext): { envelope: 
   if (obj.status.toUpperCase() !== 'OK') {
     throw new AxisError({ operation: ctx.operation, ...envelope, httpStatus: ctx.httpStatus, attempt: ctx.attempt });
   }
-  if (ctx.httpStatus < 200 || ctx.httpStatus > 299) throw bad('status OK with an HTTP error status');
+  if (ctx.httpStatus < 200 || ctx.httpStatus > 299) throw malformed('status OK with an HTTP error status');
   return { envelope, json: obj };
 }
 
@@ -206,7 +210,7 @@ export function readAnswer<O extends JsonOperation>(
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     const where = first ? first.path.map(String).join('.') || '(root)' : '(root)';
-    throw new AxisProtocolError(operation, ctx.attempt, ctx.httpStatus, ctx.contentType, `malformed OK answer at ${where}: ${first?.message ?? 'invalid'}`);
+    throw new AxisProtocolError(operation, ctx.attempt, ctx.httpStatus, ctx.contentType, `malformed OK answer at ${where}: ${first?.message ?? 'invalid'}`, { reason: 'malformed' });
   }
   return { answer: envelope, json, value: parsed.data as z.output<(typeof ANSWER_SCHEMAS)[O]> };
 }

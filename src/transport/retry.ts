@@ -9,14 +9,15 @@ import type { ResolvedRetryPolicy } from './options.js';
 /**
  * Whether an error of one attempt deserves another, in order:
  * 1. no answer (timeout, refused, reset, dropped): yes, the axis may not have seen it;
- * 2. not an axis answer (a proxy's HTML page, broken JSON): yes, usually transient;
+ * 2. not an axis answer (a proxy's HTML page, broken JSON) or any answer with HTTP 5xx:
+ *    yes, usually transient; well-formed JSON that breaks the schema: no, it will not change;
  * 3. `FAIL` with HTTP 429 or 5xx: yes, the server said it was overloaded or broken;
  * 4. any other `FAIL`: no, the axis decided; asking again gets the same answer;
  * 5. anything else (bad input, an abort by the caller): no.
  */
 export function isRetryable(error: unknown): boolean {
   if (error instanceof AxisNetworkError) return true;
-  if (error instanceof AxisProtocolError) return true;
+  if (error instanceof AxisProtocolError) return error.reason === 'not_json' || error.httpStatus >= 500;
   if (error instanceof AxisError) return error.httpStatus === 429 || error.httpStatus >= 500;
   return false;
 }

@@ -26,7 +26,7 @@ export function limitStream(stream: Readable, maxBytes: number, ctx: AnswerConte
       size += chunk.length;
       if (size > maxBytes) {
         stream.destroy();
-        done(new AxisProtocolError(ctx.operation, ctx.attempt, ctx.httpStatus, ctx.contentType, `the package is larger than maxBytes (${maxBytes})`));
+        done(new AxisProtocolError(ctx.operation, ctx.attempt, ctx.httpStatus, ctx.contentType, `the package is larger than maxBytes (${maxBytes})`, { reason: 'too_large' }));
         return;
       }
       done(null, chunk);
