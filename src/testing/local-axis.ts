@@ -170,6 +170,7 @@ export class LocalAxis {
       utcOffsetsMinutes: this.#options.timestampUtcOffsetsMinutes ?? [...new Set([VIETNAM_UTC_OFFSET_MINUTES, -new Date().getTimezoneOffset()])],
     });
     if (!verified.ok) {
+      await readBody(req, 0).catch(() => undefined); // discard it, so the client reads the refusal
       res.setHeader('Connection', 'close');
       return withData(refusalReply(verified, req.headers));
     }
@@ -206,18 +207,29 @@ export class LocalAxis {
   }
 }
 
-/** Reads a request body up to `limit` bytes; undefined when it is larger. */
+/**
+ * Reads a request body up to `limit` bytes; undefined when it is larger. A larger body is
+ * read and discarded (up to 32 MiB more) so that the client gets the FAIL answer instead of
+ * a reset; past that the connection is cut.
+ */
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return undefined;
+  const drainCap = limit + 32 * 1024 * 1024;
+  if (Number.isFinite(declared) && declared > drainCap) {
+    req.socket.destroy();
+    return undefined;
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > limit) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size > drainCap) {
+      req.socket.destroy();
+      return undefined;
+    }
+    if (size <= limit) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks);
+  return size > limit ? undefined : Buffer.concat(chunks);
 }
 
 async function send(res: ServerResponse, reply: AxisReply): Promise<void> {
