@@ -18,9 +18,13 @@ export class AxisPersistence {
     this.#dir = dir;
   }
 
-  /** Creates the folders. */
+  /** Creates the folders. @throws {IoError} VDXP_IO */
   async init(): Promise<void> {
-    await mkdir(join(this.#dir, 'packages'), { recursive: true });
+    try {
+      await mkdir(join(this.#dir, 'packages'), { recursive: true });
+    } catch (e) {
+      throw new IoError(this.#dir, `cannot use ${this.#dir} as the data folder: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
+    }
   }
 
   /** The saved state, or undefined on a fresh folder. @throws {IoError} VDXP_IO when it is unreadable */
