@@ -128,14 +128,13 @@ function withIdleTimeout(source: Readable, req: AttemptRequest): Readable {
     clearTimeout(timer);
     timer = setTimeout(() => {
       if (out.readableLength > 0 || out.writableNeedDrain) return arm();
-      const err = new AxisNetworkError('VDXP_TRANSPORT_TIMEOUT', req.operation, req.attempt, `the download stalled for ${req.timeoutMs} ms`);
+      out.destroy(new AxisNetworkError('VDXP_TRANSPORT_TIMEOUT', req.operation, req.attempt, `the download stalled for ${req.timeoutMs} ms`));
       source.destroy();
-      out.destroy(err);
     }, req.timeoutMs);
   };
   const onAbort = () => {
-    source.destroy();
     out.destroy(req.signal?.reason as Error);
+    source.destroy();
   };
   req.signal?.addEventListener('abort', onAbort, { once: true });
   const stop = () => {
@@ -145,11 +144,13 @@ function withIdleTimeout(source: Readable, req: AttemptRequest): Readable {
   source.on('data', arm);
   source.on('error', (e) => {
     stop();
+    if (out.destroyed) return;
     const code = (e as NodeJS.ErrnoException).code;
     out.destroy(new AxisNetworkError('VDXP_TRANSPORT_NETWORK', req.operation, req.attempt, `the download broke: ${describeNetwork(code)}`, code ? { systemCode: code } : {}));
   });
   source.on('aborted', () => {
     stop();
+    if (out.destroyed) return;
     out.destroy(new AxisNetworkError('VDXP_TRANSPORT_NETWORK', req.operation, req.attempt, 'the download was cut off', { systemCode: 'ECONNRESET' }));
   });
   out.on('close', () => {
