@@ -128,6 +128,17 @@ export class SignatureError extends VdxpError {
   override name = 'SignatureError';
 }
 
+/** A certificate offered as a trust anchor was refused: its SHA-256 matches no built-in pin. */
+export class TrustAnchorError extends VdxpError {
+  override name = 'TrustAnchorError';
+  /** Lowercase hex SHA-256 of the refused certificate. */
+  readonly fingerprint: string;
+  constructor(fingerprint: string, message: string, options?: ErrorOptions) {
+    super('VDXP_TRUST_ANCHOR_REFUSED', message, options);
+    this.fingerprint = fingerprint;
+  }
+}
+
 /** A failure in the file system outside the store (reading an input, writing an output). */
 export class IoError extends VdxpError {
   override name = 'IoError';

@@ -19,7 +19,80 @@ export {
 
 export * from './edxml/model.js';
 
+/* trust engine: trust store, pins, certificates, chains, revocation, algorithm policy */
+export { TrustAnchorError } from './errors.js';
+export {
+  verdictOf,
+  VerificationPolicySchema,
+  type Verdict,
+  type Reason,
+  type CertificateSummary,
+  type RevocationPolicy,
+  type RevocationOutcome,
+  type VerificationPolicy,
+  type ResolvedVerificationPolicy,
+  type ChainReport,
+  type SignatureReport,
+} from './signature/report.js';
+export { TrustStore, type TrustAnchorInfo } from './signature/trust-store.js';
+export {
+  TrustStoreOptionsSchema,
+  type TrustStoreOptions,
+  type ResolvedTrustStoreOptions,
+  type VerifyCertificateOptions,
+} from './signature/trust-store-options.js';
+export { TRUST_PINS, findPin, type TrustPin, type PinSet } from './signature/pins.js';
+export {
+  certificateFromDer,
+  certificateFromPem,
+  certificatesFromPem,
+  certificateToPem,
+  toCertificateDer,
+  summarizeCertificate,
+  sha256Hex,
+  type ParsedCertificate,
+  type KeyUsageName,
+} from './signature/certificate.js';
+export { trustReason, type TrustReasonCode } from './signature/reasons.js';
+export {
+  assertAlgorithmForSigning,
+  checkAlgorithmPolicy,
+  describeSignatureAlgorithm,
+  verifySignature,
+  readPublicKey,
+  digestOid,
+  nodeHashName,
+  DIGEST_OIDS,
+  type DigestName,
+  type SignatureAlgorithmInfo,
+  type SignatureScheme,
+  type PublicKeyInfo,
+} from './signature/algorithms.js';
+export { createHttpFetcher, type Fetcher, type FetchInit } from './signature/fetcher.js';
+export { crlFromBytes, type ParsedCrl } from './signature/crl.js';
+export { type CertificateUsage } from './signature/chain-validation.js';
+export {
+  verifyTimestampToken,
+  TST_INFO_OID,
+  type VerifyTimestampOptions,
+  type TimestampReport,
+} from './signature/timestamp.js';
 // edXML reader (parse, agency identifiers)
+export { parseEdxml } from './edxml/parse.js';
+export {
+  parseEdxmlStream,
+  type ParseEdxmlStreamOptions,
+  type ParsedEdxmlStream,
+  type ParsedStreamedEdoc,
+  type AttachmentSink,
+  type AttachmentSinkInfo,
+} from './edxml/parse-stream.js';
+export {
+  ParseEdxmlOptionsSchema,
+  resolveParseEdxmlOptions,
+  type ParseEdxmlOptions,
+  type ResolvedParseEdxmlOptions,
+} from './edxml/parse-options.js';
 export {
   AGENCY_ID_PATTERN,
   parseAgencyId,
@@ -29,6 +102,65 @@ export {
   type ParsedAgencyId,
   type AgencyLevel,
 } from './edxml/agency-id.js';
+
+// edXML writer (build, validate, code tables, number/notation, DocumentId)
+export { buildEdxml, buildEdxmlStream } from './edxml/build.js';
+export {
+  BuildEdxmlOptionsSchema,
+  WriteCheckOptionsSchema,
+  WrapModeSchema,
+  StreamAttachmentSchema,
+  resolveBuildEdxmlOptions,
+  isStreamAttachment,
+  type BuildEdxmlOptions,
+  type ResolvedBuildEdxmlOptions,
+  type WriteCheckOptions,
+  type ResolvedWriteCheckOptions,
+  type WrapMode,
+  type StreamAttachment,
+  type AttachmentInput,
+  type StreamingEdocMessageInput,
+  type WritableEdocMessage,
+} from './edxml/build-options.js';
+export { checkMessageForWrite, TEXT_LIMITS, NUMBER_RANGES } from './edxml/write-rules.js';
+export {
+  validateEdxml,
+  ValidateEdxmlOptionsSchema,
+  type ValidateEdxmlOptions,
+  type ValidationIssue,
+  type ValidationResult,
+} from './edxml/validate.js';
+export {
+  STATUS_CODES,
+  STATUS_CODE_ORDER,
+  BUSINESS_TYPES,
+  PRIORITIES,
+  SECRECY_LEVELS,
+  DOCUMENT_TYPES,
+  isKnownStatusCode,
+  statusLabel,
+  businessTypeLabel,
+  priorityLabel,
+  documentTypeByAbbreviation,
+  documentTypeByName,
+  type Labels,
+  type Language,
+  type StatusCode,
+  type BusinessTypeName,
+  type Priority,
+  type SecrecyLevel,
+  type DocumentTypeInfo,
+  type DocumentTypeKey,
+} from './edxml/codes.js';
+export {
+  parseDocumentCode,
+  formatDocumentCode,
+  makeDocumentId,
+  parseDocumentId,
+  isCanonicalDocumentId,
+  type DocumentIdParts,
+} from './edxml/document-code.js';
+export { toVietnamTimestamp, vietnamDate } from './edxml/vietnam-time.js';
 
 // --- transport: AxisClient, the signed XroadVnpt header scheme, typed errors --------------
 export {

@@ -13,15 +13,21 @@ export class Base64Encoder {
   /** Encodes what can be encoded of `bytes` (plus the previous carry); may return ''. */
   push(bytes: Uint8Array): string {
     if (bytes.length === 0) return '';
-    let input = bytes;
+    let head = '';
+    let rest = bytes;
     if (this.carry.length > 0) {
-      input = new Uint8Array(this.carry.length + bytes.length);
-      input.set(this.carry, 0);
-      input.set(bytes, this.carry.length);
+      // complete the carried group from the front of this chunk, without copying the chunk
+      const need = 3 - this.carry.length;
+      if (bytes.length < need) {
+        this.carry = concat(this.carry, bytes);
+        return '';
+      }
+      head = Buffer.from(concat(this.carry, bytes.subarray(0, need))).toString('base64');
+      rest = bytes.subarray(need);
     }
-    const whole = input.length - (input.length % 3);
-    this.carry = input.slice(whole);
-    return whole === 0 ? '' : Buffer.from(input.buffer, input.byteOffset, whole).toString('base64');
+    const whole = rest.length - (rest.length % 3);
+    this.carry = rest.slice(whole);
+    return whole === 0 ? head : head + Buffer.from(rest.buffer, rest.byteOffset, whole).toString('base64');
   }
 
   /** Encodes the carried bytes with padding; the encoder can be reused afterwards. */
@@ -30,6 +36,13 @@ export class Base64Encoder {
     this.carry = new Uint8Array(0);
     return rest.length === 0 ? '' : Buffer.from(rest).toString('base64');
   }
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
 }
 
 /** Length of the base64 text of `n` bytes (padded). */

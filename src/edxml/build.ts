@@ -31,7 +31,8 @@ const OUT_CHUNK = 256 * 1024;
  * omitted. Text is trimmed and NFC-normalised. Fills when absent: the DocumentId
  * (`<From OrganId>,<yyyy/MM/dd>,<Number>/<Notation>`), the sender's TraceHeader (stamped with
  * `options.now` in Vietnam time), a "new" Bussiness block and a status's Timestamp. The
- * model's `signature` and attachments' `transfer` are ignored (signing is a separate step).
+ * model's `signature`, attachments' `transfer` and the `warnings` of a message returned by
+ * `parseEdxml` are ignored (signing is a separate step), so a parsed message can be rewritten.
  *
  * @throws {EdxmlError} VDXP_INPUT_INVALID with `issues`, each naming the field, when the message breaks a write rule (see `checkMessageForWrite`)
  * @throws {ConfigError} VDXP_CONFIG_INVALID for bad options

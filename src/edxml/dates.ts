@@ -25,7 +25,7 @@ const VIETNAM_OFFSET_MINUTES = 7 * 60;
 /** Reads a date; undefined when it is not one. */
 export function readDate(text: string): LenientRead | undefined {
   const s = text.trim();
-  const split = /^(\S+)[ T](\S+)$/.exec(s);
+  const split = /^([^\sT]+)[ T]+(\S+)$/.exec(s);
   if (split) {
     // A timestamp where a date is expected: keep the calendar date it names.
     const ts = readTimestamp(s);
@@ -47,7 +47,7 @@ export function readTimestamp(text: string): LenientRead | undefined {
     zoneMinutes = z[1] === 'Z' ? 0 : zoneOffset(z[1]!);
     s = s.slice(0, -z[1]!.length).trimEnd();
   }
-  const m = /^(\S+)(?:[ T](\S+))?$/.exec(s);
+  const m = /^([^\sT]+)(?:[ T]+(\S+))?$/.exec(s);
   if (!m) return undefined;
   const parts = dateParts(m[1]!);
   if (!parts) return undefined;

@@ -57,16 +57,22 @@ interface ZodIssueLike {
 }
 
 /**
- * Translates zod issues into clear messages naming the field. `prefix` is prepended to every
+ * Translates zod issues into clear messages naming the field, keeping the first problem
+ * of each field. `prefix` is prepended to every
  * path (used when a part of a model is checked on its own, e.g. one attachment).
  */
 export function describeZodIssues(zodIssues: ReadonlyArray<ZodIssueLike>, prefix: ReadonlyArray<PropertyKey> = []): Issue[] {
   const base = issuesFromZod(zodIssues.map((i) => ({ ...i, path: [...prefix, ...i.path] })));
-  return zodIssues.map((issue, n) => {
-    const fullPath = [...prefix, ...issue.path];
+  const out: Issue[] = [];
+  const seen = new Set<string>();
+  zodIssues.forEach((issue, n) => {
+    const path = base[n]!.path;
+    if (seen.has(path)) return; // one problem per field: a failed format also fails later checks
+    seen.add(path);
     const { code, text } = wording(issue);
-    return { code, path: base[n]!.path, message: `${fieldName(fullPath)} ${text}` };
+    out.push({ code, path, message: `${fieldName([...prefix, ...issue.path])} ${text}` });
   });
+  return out;
 }
 
 function wording(issue: ZodIssueLike): { code: string; text: string } {

@@ -83,12 +83,24 @@ export function treeOptions(opts: ResolvedParseEdxmlOptions, divertText: NonNull
 /** A text sink that keeps nothing (content outside an Attachment, or a second one). */
 export const DISCARD: TextSink = { write: () => undefined, end: () => undefined };
 
+/**
+ * Attachment content is base64 text: an element inside it is refused.
+ * @throws {EdxmlError} VDXP_EDXML_INVALID
+ */
+export function refuseMarkupInContent(el: XmlElement): void {
+  if (el.parent?.local === 'ContentTransferEncoded') {
+    const path = pathOf(el);
+    throw new EdxmlError('VDXP_EDXML_INVALID', `invalid package: markup inside attachment content (${path})`, { path });
+  }
+}
+
 interface Payload {
   bytes(): Uint8Array;
 }
 
 /** Diverts `Attachment/ContentTransferEncoded` into a progressive base64 decoder. */
 function collectPayload(el: XmlElement, payloads: Map<XmlElement, Payload>): TextSink | undefined {
+  refuseMarkupInContent(el);
   if (el.local !== 'ContentTransferEncoded') return undefined;
   const attachment = el.parent;
   if (!attachment || attachment.local !== 'Attachment' || payloads.has(attachment)) return DISCARD;

@@ -29,6 +29,7 @@ export function prepareMessage(
   }
   const now = options.now ?? (() => new Date());
   const m = (tidy(input) ?? {}) as Record<string, unknown>;
+  if (Array.isArray(m.warnings)) delete m.warnings; // a message as parseEdxml returned it: its warnings are not part of it
   let documentIdFilled = false;
   if (m.kind === 'status') {
     m.timestamp ??= toVietnamTimestamp(now());

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { Issue } from '../errors.js';
 import { isValidAgencyId } from './agency-id.js';
+import { sanitizeAttachmentName } from './attachment-name.js';
 import {
   isStreamAttachment,
   resolveWriteCheckOptions,
@@ -58,7 +59,8 @@ export const NUMBER_RANGES: ReadonlyArray<{ element: string; min: number; max: n
  * a ResponseFor for a revoke, `business.documentId` for an update, `replacementInfo` for a
  * replacement; the length limits of {@link TEXT_LIMITS} and ranges of {@link NUMBER_RANGES};
  * a PromulgationDate not after today in Vietnam; `Number/Notation` codes in ResponseFor;
- * unique, non-empty attachments with plain file names; no character XML cannot carry.
+ * unique, non-empty attachments with plain file names (what a reader would not need to
+ * sanitise); no character XML cannot carry.
  *
  * @throws {ConfigError} VDXP_CONFIG_INVALID for bad options
  * @example
@@ -176,7 +178,10 @@ function checkEdoc(m: EdocMessage | WritableEdocMessage, now: Date, add: Add): v
     else add('duplicate_content_id', `attachments.${i}.contentId`, `Attachment[${i + 1}] repeats ContentId ${id} of Attachment[${first + 1}]`);
     if (id === '') add('empty', `attachments.${i}.contentId`, `Attachment[${i + 1}]/ContentId is empty after cid:`);
     if (!isStreamAttachment(a) && a.data.length === 0) add('empty_attachment', `attachments.${i}.data`, `Attachment[${i + 1}] (${a.name}) has no bytes`);
-    if (/[/\\]|^\.\.?$/.test(a.name)) add('attachment_name', `attachments.${i}.name`, `Attachment[${i + 1}]/AttachmentName must be a file name, not a path`);
+    const plain = sanitizeAttachmentName(a.name, '');
+    if (plain !== a.name) {
+      add('attachment_name', `attachments.${i}.name`, `Attachment[${i + 1}]/AttachmentName must be a plain file name (no folders, control characters, <>:"|?*, leading dots or trailing dots and spaces)${plain ? `, e.g. ${JSON.stringify(plain)}` : ''}`);
+    }
   });
 }
 

@@ -3,6 +3,27 @@
  * @packageDocumentation
  */
 
+// trust engine: a generated PKI with the VGCA profile, certificates, CRLs
+export {
+  createTestPki,
+  VGCA_POLICY_OID,
+  type TestPki,
+  type TestPkiOptions,
+  type TestPkiUrls,
+} from './test-pki.js';
+export {
+  issueCertificate,
+  generateTestKeyPair,
+  EKU,
+  type TestEntity,
+  type IssueCertificateOptions,
+  type SubjectAttribute,
+} from './issue-certificate.js';
+export { createTestCrl, type TestCrlOptions } from './test-crl.js';
+export { createTestTimestampToken, type TestTimestampOptions } from './test-timestamp.js';
+// edXML writer: sample messages
+export { sampleEdoc, sampleStatus } from './sample-messages.js';
+
 // --- transport: LocalAxis, a local axis server --------------------------------------------
 export { LocalAxis } from './local-axis.js';
 export {

@@ -7,12 +7,18 @@ import type { CliCommand } from '../command.js';
 import { ackCommand } from './ack.js';
 import { agenciesCommand } from './agencies.js';
 import { axisServeCommand } from './axis-serve.js';
+import { buildCommand } from './build.js';
 import { fetchCommand } from './fetch.js';
 import { inboxCommand } from './inbox.js';
+import { inspectCommand } from './inspect.js';
 import { sendCommand } from './send.js';
 import { sentCommand } from './sent.js';
+import { validateCommand } from './validate.js';
 
 export const commands: readonly CliCommand[] = [
+  inspectCommand,
+  validateCommand,
+  buildCommand,
   sendCommand,
   inboxCommand,
   fetchCommand,
