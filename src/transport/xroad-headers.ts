@@ -34,7 +34,6 @@ export type HashFileForm = 'sdk' | 'standard';
 
 const TOKEN = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
 // C0 controls and DEL cannot travel in an HTTP header value.
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**
@@ -233,12 +232,10 @@ export function buildXroadHeaders(input: XroadSignInput): XroadSignedHeaders {
 
 /** A JS string as the binary string of its UTF-8 bytes (what Node writes byte for byte). */
 export function toWire(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return /^[\u0000-\u007f]*$/.test(value) ? value : Buffer.from(value, 'utf8').toString('latin1');
 }
 
 /** The inverse of {@link toWire}: a header value as Node received it, decoded as UTF-8. */
 export function fromWire(value: string): string {
-  // eslint-disable-next-line no-control-regex
   return /^[\u0000-\u007f]*$/.test(value) ? value : Buffer.from(value, 'latin1').toString('utf8');
 }

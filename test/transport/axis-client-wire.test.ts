@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import axios, { type AxiosAdapter } from 'axios';
 import { AxisClient } from '../../src/transport/axis-client.js';
 
 interface Seen {
@@ -122,5 +123,22 @@ describe('what AxisClient puts on the wire', () => {
     expect(header(seen[0]!, 'XroadVnpt-to')).toEqual(['["000.00.00.G22","000.00.00.H41"]']);
     expect(header(seen[0]!, 'XroadVnpt-sign-header')[0]).toContain('"XroadVnpt-to":"[\\"000.00.00.G22\\",\\"000.00.00.H41\\"]"');
     expect(header(seen[0]!, 'XroadVnpt-hash-file')[0]).toHaveLength(64);
+  });
+
+  test('uses a caller’s axios instance (its defaults apply) or adapter', async () => {
+    const instance = axios.create({ headers: { common: { 'X-Gateway-Token': 'gw-1' } }, proxy: false });
+    seen.length = 0;
+    await new AxisClient({ endpoint: url, systemId: 'sys', secret: 'k', axios: instance }).getAgenciesList();
+    expect(header(seen[0]!, 'X-Gateway-Token')).toEqual(['gw-1']);
+
+    const calls: string[] = [];
+    const adapter: AxiosAdapter = async (config) => {
+      calls.push(`${config.method} ${config.url}`);
+      return { data: Buffer.from('{"status":"OK","ErrorCode":"0","count":7}'), status: 200, statusText: 'OK', headers: { 'content-type': 'application/json' }, config };
+    };
+    const viaAdapter = new AxisClient({ endpoint: 'http://axis.invalid', systemId: 'sys', secret: 'k', adapter });
+    expect((await viaAdapter.countReceiveEdoc()).count).toBe(7);
+    expect(calls).toEqual(['get http://axis.invalid/countReceiveEdoc']);
+    expect(() => new AxisClient({ endpoint: url, systemId: 'sys', secret: 'k', axios: instance, adapter })).toThrow(/either axios or adapter/);
   });
 });
