@@ -12,7 +12,7 @@ import { refuseWideEncodings } from './encoding-sniff.js';
 import { FieldReader } from './field-reader.js';
 import type { AttachmentInfo, EdocMessage, EdxmlWarning, ParsedStatus } from './model.js';
 import { resolveParseEdxmlOptions, type ParseEdxmlOptions, type ResolvedParseEdxmlOptions } from './parse-options.js';
-import { DISCARD, refuseMarkupInContent, treeOptions } from './parse.js';
+import { DISCARD, refuseMarkupInContent, treeOptions } from './content-diversion.js';
 import { settleTypes } from './read-attachments.js';
 import { readEdxmlTree } from './read-message.js';
 import { firstChild, pathOf, TreeBuilder, type TextSink, type XmlElement } from './xml-tree.js';

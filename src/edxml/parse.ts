@@ -8,10 +8,11 @@ import { checkModel, EdocMessageSchema, StatusMessageSchema } from './check-mode
 import { refuseWideEncodings } from './encoding-sniff.js';
 import { FieldReader } from './field-reader.js';
 import type { ParsedEdxml } from './model.js';
-import { resolveParseEdxmlOptions, type ParseEdxmlOptions, type ResolvedParseEdxmlOptions } from './parse-options.js';
+import { resolveParseEdxmlOptions, type ParseEdxmlOptions } from './parse-options.js';
+import { DISCARD, refuseMarkupInContent, treeOptions } from './content-diversion.js';
 import { finishAttachment } from './read-attachments.js';
 import { readEdxmlTree } from './read-message.js';
-import { pathOf, TreeBuilder, type TextSink, type TreeOptions, type XmlElement } from './xml-tree.js';
+import { pathOf, TreeBuilder, type TextSink, type XmlElement } from './xml-tree.js';
 
 const SLICE_BYTES = 1 << 20;
 const SLICE_CHARS = 1 << 20;
@@ -73,25 +74,6 @@ export function parseEdxml(input: Uint8Array | string, options?: ParseEdxmlOptio
     return finishAttachment(meta, payload.bytes(), opts, r);
   });
   return { ...checkModel(EdocMessageSchema, { ...mapped.model, attachments }), warnings: r.warnings };
-}
-
-/** The tokenizer limits of the options, plus a text diversion. */
-export function treeOptions(opts: ResolvedParseEdxmlOptions, divertText: NonNullable<TreeOptions['divertText']>): TreeOptions {
-  return { maxDepth: opts.maxDepth, maxElements: opts.maxElements, maxAttributes: opts.maxAttributes, divertText };
-}
-
-/** A text sink that keeps nothing (content outside an Attachment, or a second one). */
-export const DISCARD: TextSink = { write: () => undefined, end: () => undefined };
-
-/**
- * Attachment content is base64 text: an element inside it is refused.
- * @throws {EdxmlError} VDXP_EDXML_INVALID
- */
-export function refuseMarkupInContent(el: XmlElement): void {
-  if (el.parent?.local === 'ContentTransferEncoded') {
-    const path = pathOf(el);
-    throw new EdxmlError('VDXP_EDXML_INVALID', `invalid package: markup inside attachment content (${path})`, { path });
-  }
 }
 
 interface Payload {
