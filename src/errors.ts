@@ -151,6 +151,135 @@ export class IoError extends VdxpError {
   }
 }
 
+// --- transport (AxisClient) -------------------------------------------------------------
+
+/** The operations of the axis API (`spec/axis-api.md` section 3), named as their paths. */
+export type AxisOperation =
+  | 'sendEdoc'
+  | 'getReceivedEdocList'
+  | 'getEdoc'
+  | 'downloadEdoc'
+  | 'updateStatus'
+  | 'getSentEdocList'
+  | 'getAgenciesList'
+  | 'getAgenciesListQD20'
+  | 'getSynchronizeUnit'
+  | 'registerAgency'
+  | 'deleteAgency'
+  | 'countReceiveEdoc'
+  | 'countReceiveStatus';
+
+/**
+ * The call did not produce an axis answer: the network failed, it timed out, or what came
+ * back was not an axis answer. Match on `code` (or on the subclasses).
+ */
+export class TransportError extends VdxpError {
+  override name = 'TransportError';
+  /** The axis operation that failed. */
+  readonly operation: AxisOperation;
+  /** 1 for the first try; retries count up. */
+  readonly attempt: number;
+
+  constructor(
+    code: 'VDXP_TRANSPORT_TIMEOUT' | 'VDXP_TRANSPORT_NETWORK' | 'VDXP_TRANSPORT_BAD_RESPONSE',
+    operation: AxisOperation,
+    attempt: number,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, `${operation} (attempt ${attempt}): ${message}`, options);
+    this.operation = operation;
+    this.attempt = attempt;
+  }
+}
+
+/**
+ * The axis (or something in front of it) answered with something that is not a well-formed
+ * axis answer: an HTML page from a proxy, invalid JSON, a JSON object without `status`, an
+ * `OK` answer missing its `data`. Never read as "nothing to receive".
+ */
+export class AxisProtocolError extends TransportError {
+  override name = 'AxisProtocolError';
+  /** HTTP status of the answer. */
+  readonly httpStatus: number;
+  /** `Content-Type` of the answer, when given. */
+  readonly contentType: string | undefined;
+  /**
+   * `not_json`: a page or bytes that are no axis answer (often a proxy: worth retrying);
+   * `malformed`: JSON that breaks the answer's schema; `too_large`: past the size limit.
+   */
+  readonly reason: 'not_json' | 'malformed' | 'too_large';
+
+  constructor(
+    operation: AxisOperation,
+    attempt: number,
+    httpStatus: number,
+    contentType: string | undefined,
+    message: string,
+    options?: ErrorOptions & { reason?: 'not_json' | 'malformed' | 'too_large' },
+  ) {
+    super('VDXP_TRANSPORT_BAD_RESPONSE', operation, attempt, `${message} (HTTP ${httpStatus}${contentType ? `, ${contentType}` : ''})`, options);
+    this.httpStatus = httpStatus;
+    this.contentType = contentType;
+    this.reason = options?.reason ?? 'not_json';
+  }
+}
+
+/** No answer: a timeout (`VDXP_TRANSPORT_TIMEOUT`) or a refused/reset/dropped connection (`VDXP_TRANSPORT_NETWORK`). */
+export class AxisNetworkError extends TransportError {
+  override name = 'AxisNetworkError';
+  /** The system error code when known (`ECONNRESET`, `ECONNREFUSED`, …). */
+  readonly systemCode: string | undefined;
+
+  constructor(
+    code: 'VDXP_TRANSPORT_TIMEOUT' | 'VDXP_TRANSPORT_NETWORK',
+    operation: AxisOperation,
+    attempt: number,
+    message: string,
+    options?: ErrorOptions & { systemCode?: string },
+  ) {
+    super(code, operation, attempt, message, options);
+    this.systemCode = options?.systemCode;
+  }
+}
+
+/**
+ * The axis answered `status: FAIL`. `errorCode` and `errorDesc` are kept verbatim (the
+ * description is Vietnamese text from the axis, e.g.
+ * `Don vi gui 002.00.20.H13 khong dung voi ma da dang ky: vxp.saas.03`).
+ */
+export class AxisError extends VdxpError {
+  override name = 'AxisError';
+  readonly operation: AxisOperation;
+  /** The answer's `status` as sent (normally `FAIL`). */
+  readonly status: string;
+  /** The answer's `ErrorCode` as text. */
+  readonly errorCode: string;
+  /** The answer's `ErrorDesc`. */
+  readonly errorDesc: string;
+  /** HTTP status of the answer. */
+  readonly httpStatus: number;
+  /** 1 for the first try; retries count up. */
+  readonly attempt: number;
+
+  constructor(fields: {
+    operation: AxisOperation;
+    status: string;
+    errorCode: string;
+    errorDesc: string;
+    httpStatus: number;
+    attempt: number;
+  }) {
+    super('VDXP_AXIS_FAIL', `${fields.operation} refused by the axis: ${fields.errorDesc || '(no ErrorDesc)'} (ErrorCode ${fields.errorCode || '?'})`);
+    this.operation = fields.operation;
+    this.status = fields.status;
+    this.errorCode = fields.errorCode;
+    this.errorDesc = fields.errorDesc;
+    this.httpStatus = fields.httpStatus;
+    this.attempt = fields.attempt;
+  }
+}
+
 /** Joins issues into one line for an error message. */
 export function summarize(issues: readonly Issue[], max = 3): string {
   if (issues.length === 0) return 'no details';

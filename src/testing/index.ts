@@ -23,3 +23,23 @@ export { createTestCrl, type TestCrlOptions } from './test-crl.js';
 export { createTestTimestampToken, type TestTimestampOptions } from './test-timestamp.js';
 // edXML writer: sample messages
 export { sampleEdoc, sampleStatus } from './sample-messages.js';
+
+// --- transport: LocalAxis, a local axis server --------------------------------------------
+export { LocalAxis } from './local-axis.js';
+export {
+  AxisConfigSchema,
+  LocalAxisOptionsSchema,
+  LocalSystemConfigSchema,
+  LocalAgencyConfigSchema,
+  ParentAxisConfigSchema,
+  FaultsSchema,
+  resolveLocalAxisOptions,
+  type AxisConfig,
+  type LocalAxisOptions,
+  type ResolvedLocalAxisOptions,
+  type LocalSystemConfig,
+  type LocalAgencyConfig,
+  type ParentAxisConfig,
+  type Faults,
+  type ResolvedFaults,
+} from './local-axis-options.js';

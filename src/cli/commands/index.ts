@@ -4,9 +4,16 @@
  * @module
  */
 import type { CliCommand } from '../command.js';
+import { ackCommand } from './ack.js';
+import { agenciesCommand } from './agencies.js';
+import { axisServeCommand } from './axis-serve.js';
 import { buildCommand } from './build.js';
+import { fetchCommand } from './fetch.js';
+import { inboxCommand } from './inbox.js';
 import { inspectCommand } from './inspect.js';
 import { signCommand } from './sign.js';
+import { sendCommand } from './send.js';
+import { sentCommand } from './sent.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
@@ -16,4 +23,11 @@ export const commands: readonly CliCommand[] = [
   buildCommand,
   signCommand,
   verifyCommand,
+  sendCommand,
+  inboxCommand,
+  fetchCommand,
+  ackCommand,
+  sentCommand,
+  agenciesCommand,
+  axisServeCommand,
 ];
