@@ -232,7 +232,7 @@ export class FileStore implements Store {
     return this.#inbox
       .values()
       .filter((e) => (filter.documentId === undefined || e.documentId === filter.documentId) && (filter.messageType === undefined || e.messageType === filter.messageType)
-        && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to)
+        && (filter.axisDocId === undefined || e.axisDocId === filter.axisDocId) && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to)
         && (filter.handedOver === undefined || (e.handedOverAt !== undefined) === filter.handedOver))
       .sort(byKeys((e) => e.receivedAt, (e) => e.id));
   }
