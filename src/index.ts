@@ -297,3 +297,50 @@ export {
   QuarantineEntrySchema,
 } from './store/record-schemas.js';
 export { FileStore, FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store.js';
+
+// --- deadlines and reports: working calendar, deadlines, reporting classes, compliance report --
+export {
+  createWorkingCalendar,
+  WorkingCalendarOptionsSchema,
+  WorkingHoursSchema,
+  IsoCalendarDateSchema,
+  type WorkingCalendar,
+  type WorkingCalendarOptions,
+  type ResolvedWorkingCalendarOptions,
+} from './connector/working-calendar.js';
+export {
+  DeadlinePolicySchema,
+  DeadlineRuleSchema,
+  DeadlineDurationSchema,
+  resolveDeadlinePolicy,
+  findOverdue,
+  findLate,
+  type DeadlinePolicy,
+  type ResolvedDeadlinePolicy,
+  type DeadlineRule,
+  type DeadlineDuration,
+  type PriorityKey,
+  type OverdueItem,
+  type LateItem,
+} from './connector/deadlines.js';
+export { classifyTrail, classifyCounterpart, REPORTING_CLASSES } from './connector/reporting-class.js';
+export { buildComplianceReport, ComplianceReportInputSchema, type ComplianceReportInput } from './connector/compliance-report.js';
+export type {
+  ComplianceReport,
+  CounterpartSummary,
+  PeriodCount,
+  PeriodUnit,
+  ReportPeriod,
+  ReportingShare,
+  ReportTotals,
+  StageTimings,
+  TimingStats,
+  Stage,
+  ReportDocumentRef,
+  ReportOverdueItem,
+  ReportLateItem,
+  RefusedItem,
+  WithdrawnItem,
+} from './connector/compliance-report-types.js';
+export { complianceReportToCsv, COMPLIANCE_CSV_COLUMNS } from './connector/compliance-csv.js';
+export { complianceReportToHtml, ComplianceHtmlOptionsSchema, type ComplianceHtmlOptions } from './connector/compliance-html.js';
