@@ -69,8 +69,7 @@ export function isLeaseFree(lease: Lease | undefined, now: Date): boolean {
 /** True when `claimOutbox` may hand this entry out at `now`. */
 export function isOutboxClaimable(entry: OutboxEntry, now: Date): boolean {
   if (!isLeaseFree(entry.lease, now)) return false;
-  if (entry.state === 'sending') return true;
-  return entry.state === 'pending' && Date.parse(entry.nextAttemptAt) <= now.getTime();
+  return (entry.state === 'pending' || entry.state === 'sending') && Date.parse(entry.nextAttemptAt) <= now.getTime();
 }
 
 /** True when `claimInboxHandover` may hand this entry out at `now`. */

@@ -70,6 +70,8 @@ export interface MessageSummary {
   readonly businessDocType?: 0 | 1 | 2 | 3;
   /** `YYYY-MM-DD` (edoc). */
   readonly promulgationDate?: string;
+  /** Hạn xử lý, `YYYY-MM-DD` (edoc). */
+  readonly dueDate?: string;
   /** The status code (status). */
   readonly statusCode?: string;
   /** Organisation names as the package gave them, by OrganId. */
@@ -380,8 +382,8 @@ export interface Store {
   /** Entries matching the filter, oldest first (`createdAt`, then id). */
   listOutbox(filter?: OutboxFilter): Promise<OutboxEntry[]>;
   /**
-   * Atomically leases up to `limit` entries that are `pending` with `nextAttemptAt <= now`,
-   * or `sending` (an interrupted send), and whose lease is absent or expired; ordered by
+   * Atomically leases up to `limit` entries that are `pending` or `sending` (an interrupted
+   * send), with `nextAttemptAt <= now` and a lease absent or expired; ordered by
    * `nextAttemptAt`, then `createdAt`. Each returned entry carries the new lease and version.
    */
   claimOutbox(options: ClaimOptions): Promise<OutboxEntry[]>;

@@ -188,14 +188,16 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
         expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
       });
 
-      test('claims due pending and interrupted sending entries, with a lease, in order, up to the limit', async () => {
+      test('claims due pending and interrupted sending entries (nextAttemptAt passed), with a lease, in order, up to the limit', async () => {
         const blob = await someBlob(store);
         await store.addOutbox(outboxEntry('late', blob, { nextAttemptAt: iso(60_000) }));
         await store.addOutbox(outboxEntry('b', blob, { nextAttemptAt: iso(2) }));
         await store.addOutbox(outboxEntry('a', blob, { nextAttemptAt: iso(1) }));
         await store.addOutbox(outboxEntry('s', blob, { nextAttemptAt: iso(3) }));
         await store.addOutbox(outboxEntry('done', blob));
+        await store.addOutbox(outboxEntry('s-later', blob, { nextAttemptAt: iso(60_000) }));
         await store.updateOutbox('s', { state: 'sending' });
+        await store.updateOutbox('s-later', { state: 'sending' });
         await store.updateOutbox('done', { state: 'sent' });
         const first = await store.claimOutbox({ workerId: 'w1', limit: 2, leaseMs: 30_000, now: at(10) });
         expect(first.map((e) => e.id)).toEqual(['a', 'b']);
