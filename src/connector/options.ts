@@ -13,6 +13,7 @@ import type { TrustStore } from '../signature/trust-store.js';
 import { AxisClient } from '../transport/axis-client.js';
 import { AxisClientOptionsSchema } from '../transport/options.js';
 import type { Store } from '../store/store.js';
+import { DeadlinePolicySchema, type DeadlinePolicy } from './deadlines.js';
 import type { SignatureCheck } from './verification.js';
 
 const isFunction = (v: unknown): boolean => typeof v === 'function';
@@ -62,7 +63,9 @@ export const ConnectorOptionsSchema = z
     signing: SignEdxmlOptionsSchema.omit({ signal: true, replace: true }).optional(),
     verification: VerificationOptionsSchema.optional(),
     /** Deadlines for overdue events and reports (`DeadlinePolicySchema`). @defaultValue none: no overdue events */
-    deadlines: z.unknown().optional(),
+    deadlines: z
+      .custom<DeadlinePolicy>((v) => DeadlinePolicySchema.safeParse(v).success, 'expected a deadline policy (see DeadlinePolicySchema)')
+      .optional(),
     /** Pause between two passes of the receive loop. @defaultValue 5000 */
     pollIntervalMs: z.number().int().min(1).default(5_000),
     /** @defaultValue `{ maxAttempts: 12, baseDelayMs: 1000, maxDelayMs: 300000 }` */
