@@ -40,9 +40,10 @@ export interface Network {
 /** Starts a LocalAxis serving `agencies`, and one connector with a FileStore per agency. */
 export async function startNetwork(
   agencies: (Organization & { organName: string })[] = [VPCP, NGHE_AN],
-  options: { faults?: Faults; connector?: Partial<ConnectorOptions> } = {},
+  options: { faults?: Faults; connector?: Partial<ConnectorOptions>; axisDataDir?: string } = {},
 ): Promise<Network> {
   const axis = await LocalAxis.start({
+    ...(options.axisDataDir ? { dataDir: options.axisDataDir } : {}),
     systems: agencies.map((a) => ({ systemId: a.organId, secret: SECRETS[a.organId] ?? `secret-${a.organId}`, name: a.organName })),
     ...(options.faults ? { faults: options.faults } : {}),
   });
