@@ -1,18 +1,19 @@
-// One streaming measurement in its own process, so that its peak RSS is its own.
+// One streaming measurement in its own process, so that its peak RSS is its own. The library
+// is imported only by the modes that use it, so the fs copy baseline carries no library.
 // usage: node stream-worker.mjs build ATTACHMENT OUT.edxml | parse IN.edxml OUTDIR | copy IN OUT
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { buildEdxmlStream, parseEdxmlStream } from '../../dist/index.js';
-import { sampleEdoc } from '../../dist/testing/index.js';
 
 const [mode, input, output] = process.argv.slice(2);
 const started = process.hrtime.bigint();
 let bytes = 0;
 
 if (mode === 'build') {
+  const { buildEdxmlStream } = await import('../../dist/index.js');
+  const { sampleEdoc } = await import('../../dist/testing/index.js');
   const base = sampleEdoc();
   const message = {
     ...base,
@@ -21,6 +22,7 @@ if (mode === 'build') {
   await pipeline(Readable.from(buildEdxmlStream(message, { now: () => new Date('2026-11-20T03:00:00Z') })), createWriteStream(output));
   bytes = (await stat(output)).size;
 } else if (mode === 'parse') {
+  const { parseEdxmlStream } = await import('../../dist/index.js');
   await mkdir(output, { recursive: true });
   const parsed = await parseEdxmlStream(createReadStream(input, { highWaterMark: 1 << 16 }), {
     maxBytes: 4 * 1024 ** 3,
