@@ -98,7 +98,7 @@ export async function reportStatus(ctx: ConnectorContext, outbox: OutboxWorker, 
       ...(options.staff ? { staffInfo: options.staff } : {}),
       statusCode: code,
       ...(options.description?.trim() ? { description: options.description.trim() } : {}),
-      timestamp: toVietnamTimestamp(ctx.now()),
+      timestamp: await nextTimestamp(ctx, entry),
     };
     const queued = await queuePackage(ctx, {
       id: `${entry.id}.s${trail.length + 1}`,
@@ -143,6 +143,18 @@ async function moveLifecycle(ctx: ConnectorContext, entry: InboxEntry, code: str
     }
   }
   throw new StoreError('VDXP_STORE_CONFLICT', `inbox entry ${entry.id} keeps changing; try again`);
+}
+
+/**
+ * The timestamp of the next status about a received document: now, but strictly after the
+ * previous one (timestamps have whole seconds, and a status is told apart by its code and
+ * timestamp: two 05 in one second would otherwise be one).
+ */
+async function nextTimestamp(ctx: ConnectorContext, entry: InboxEntry): Promise<string> {
+  const previous = (await ctx.store.listStatuses({ direction: 'out', documentId: entry.documentId })).filter((s) => s.inboxId === entry.id);
+  const last = Math.max(...previous.map((s) => Date.parse(s.at)).filter(Number.isFinite), 0);
+  const now = ctx.now().getTime();
+  return toVietnamTimestamp(new Date(now >= last + 1000 ? now : last + 1000));
 }
 
 /** The status package an outbox entry carries. */
