@@ -9,11 +9,11 @@ import { StoreError } from '../errors.js';
 import { STORE_ID_PATTERN, type ClaimOptions, type InboxEntry, type Lease, type NewStatusRecord, type OutboxEntry, type UpdateExpectation } from './store.js';
 
 /**
- * The id of a status record: a hash of its natural key (direction, documentId, counterpart,
- * code, at), so the same status recorded twice has one id.
+ * The id of a status record: a hash of its natural key (direction, documentId, agency,
+ * counterpart, code, at), so the same status recorded twice has one id.
  */
-export function statusRecordId(record: Pick<NewStatusRecord, 'direction' | 'documentId' | 'counterpart' | 'code' | 'at'>): string {
-  const key = JSON.stringify([record.direction, record.documentId, record.counterpart, record.code, record.at]);
+export function statusRecordId(record: Pick<NewStatusRecord, 'direction' | 'documentId' | 'agency' | 'counterpart' | 'code' | 'at'>): string {
+  const key = JSON.stringify([record.direction, record.documentId, record.agency, record.counterpart, record.code, record.at]);
   return `st_${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 

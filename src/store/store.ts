@@ -245,7 +245,8 @@ export interface AddInboxResult {
 
 /**
  * One business status sent (`out`: about a document received) or received (`in`: about a
- * document sent). Natural key: direction + documentId + counterpart + code + at.
+ * document sent). Natural key: direction + documentId + agency + counterpart + code + at
+ * (a hub's agencies may each report on the same document in the same second).
  */
 export interface StatusRecord {
   /** Derived from the natural key by the store. */

@@ -280,16 +280,17 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
     });
 
     describe('statuses, decisions, quarantine, marks', () => {
-      test('a status is recorded once per natural key, ordered by its time', async () => {
+      test('a status is recorded once per natural key (direction, document, agency, counterpart, code, time), ordered by its time', async () => {
         const a = await store.addStatus(statusRecord({ code: '03', at: '2025-03-10T10:00:00+07:00', description: 'first' }));
         expect(a.created).toBe(true);
         const again = await store.addStatus(statusRecord({ code: '03', at: '2025-03-10T10:00:00+07:00', description: 'second' }));
         expect(again).toEqual({ created: false, record: a.record });
         await store.addStatus(statusRecord({ code: '01', at: '2025-03-10T09:00:00+07:00' }));
         await store.addStatus(statusRecord({ code: '01', at: '2025-03-10T09:00:00+07:00', counterpart: '000.01.00.H41' }));
+        expect((await store.addStatus(statusRecord({ code: '01', at: '2025-03-10T09:00:00+07:00', agency: '000.01.00.G22' }))).created).toBe(true);
         await store.addStatus(statusRecord({ direction: 'out', code: '01', documentId: 'D2' }));
-        expect((await store.listStatuses({ direction: 'in', counterpart: '000.00.00.H41' })).map((s) => s.code)).toEqual(['01', '03']);
-        expect((await store.listStatuses({ documentId: 'D1' }))).toHaveLength(3);
+        expect((await store.listStatuses({ direction: 'in', counterpart: '000.00.00.H41' })).map((s) => s.code)).toEqual(['01', '01', '03']);
+        expect((await store.listStatuses({ documentId: 'D1' }))).toHaveLength(4);
         expect((await store.listStatuses({ direction: 'out' })).map((s) => s.documentId)).toEqual(['D2']);
       });
 
