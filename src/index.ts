@@ -287,6 +287,10 @@ export {
   isOutboxClaimable,
   isInboxClaimable,
   leaseFor,
+  outboxMatches,
+  inboxMatches,
+  statusMatches,
+  decisionMatches,
 } from './store/store-rules.js';
 export {
   BlobInfoSchema,
@@ -296,7 +300,8 @@ export {
   DecisionSchema,
   QuarantineEntrySchema,
 } from './store/record-schemas.js';
-export { FileStore, FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store.js';
+export { FileStore } from './store/file-store.js';
+export { FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store-options.js';
 
 // --- deadlines and reports: working calendar, deadlines, reporting classes, compliance report --
 export {
@@ -344,3 +349,45 @@ export type {
 } from './connector/compliance-report-types.js';
 export { complianceReportToCsv, COMPLIANCE_CSV_COLUMNS } from './connector/compliance-csv.js';
 export { complianceReportToHtml, ComplianceHtmlOptionsSchema, type ComplianceHtmlOptions } from './connector/compliance-html.js';
+
+// --- connector: Connector, outbox, receive loop, lifecycle, business operations, tracking --
+export { ConnectorError } from './errors.js';
+export { Connector, type PassResult } from './connector/connector.js';
+export {
+  ConnectorOptionsSchema,
+  OutboxRetrySchema,
+  VerificationOptionsSchema,
+  resolveConnectorOptions,
+  type ConnectorOptions,
+  type ResolvedConnectorOptions,
+} from './connector/options.js';
+export { refuseSecret, type SendInput, type SecrecyMark } from './connector/send.js';
+export { classifySendFailure, type SendReport } from './connector/outbox.js';
+export type { ReceivePassResult } from './connector/inbox.js';
+export type { ReportOptions, ReportResult } from './connector/reporter.js';
+export type { SendHandle, BusinessReason, UpdateChanges, AnswerResult } from './connector/business.js';
+export { LIFECYCLE_MOVES, allowedMoves, checkTransition, isLifecycleCode, type LifecycleCode } from './connector/lifecycle.js';
+export {
+  edxmlSignatureCheck,
+  type SignatureCheck,
+  type SignatureCheckInput,
+  type CheckOutcome,
+} from './connector/verification.js';
+export type {
+  ConnectorEventMap,
+  ConnectorEventHandler,
+  DocumentEvent,
+  StatusEvent,
+  RequestEvent,
+  OverdueEvent,
+  WithdrawnEvent,
+  ErrorEvent,
+} from './connector/events.js';
+export type { DocumentTracking } from './connector/tracking.js';
+export type {
+  TrailEvent,
+  ReportingClass,
+  RecipientTrail,
+  SentDocumentTracking,
+  ReceivedDocumentTracking,
+} from './connector/tracking-types.js';

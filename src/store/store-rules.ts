@@ -6,7 +6,10 @@
  */
 import { createHash } from 'node:crypto';
 import { StoreError } from '../errors.js';
-import { STORE_ID_PATTERN, type ClaimOptions, type InboxEntry, type Lease, type NewStatusRecord, type OutboxEntry, type UpdateExpectation } from './store.js';
+import {
+  STORE_ID_PATTERN, type ClaimOptions, type Decision, type InboxEntry, type InboxFilter, type Lease, type NewStatusRecord, type OutboxEntry,
+  type OutboxFilter, type StatusFilter, type StatusRecord, type UpdateExpectation,
+} from './store.js';
 
 /**
  * The id of a status record: a hash of its natural key (direction, documentId, agency,
@@ -93,4 +96,27 @@ export function byKeys<T>(...keys: ((t: T) => string | undefined)[]): (a: T, b: 
     }
     return 0;
   };
+}
+
+const is = <T>(wanted: T | undefined, actual: T): boolean => wanted === undefined || wanted === actual;
+
+/** True when an outbox entry passes a {@link OutboxFilter}. */
+export function outboxMatches(e: OutboxEntry, f: OutboxFilter): boolean {
+  return is(f.documentId, e.documentId) && is(f.state, e.state) && is(f.messageType, e.messageType) && (f.inboxId === undefined || e.inboxId === f.inboxId);
+}
+
+/** True when an inbox entry passes an {@link InboxFilter}. */
+export function inboxMatches(e: InboxEntry, f: InboxFilter): boolean {
+  return is(f.documentId, e.documentId) && is(f.messageType, e.messageType) && is(f.axisDocId, e.axisDocId) && is(f.from, e.from) && is(f.to, e.to)
+    && (f.handedOver === undefined || (e.handedOverAt !== undefined) === f.handedOver);
+}
+
+/** True when a status passes a {@link StatusFilter}. */
+export function statusMatches(s: StatusRecord, f: StatusFilter): boolean {
+  return is(f.direction, s.direction) && is(f.documentId, s.documentId) && is(f.counterpart, s.counterpart);
+}
+
+/** True when a decision passes the filter of `listDecisions`. */
+export function decisionMatches(d: Decision, f: { readonly state?: Decision['state']; readonly documentId?: string }): boolean {
+  return is(f.state, d.state) && is(f.documentId, d.documentId);
 }
