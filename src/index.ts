@@ -245,6 +245,13 @@ export {
 } from './transport/xroad-header-verifier.js';
 
 // --- deadlines and reports: working calendar, deadlines, reporting classes, compliance report --
+export type {
+  SentDocumentTracking,
+  ReceivedDocumentTracking,
+  RecipientTrail,
+  TrailEvent,
+  ReportingClass,
+} from './connector/tracking-types.js';
 export {
   createWorkingCalendar,
   WorkingCalendarOptionsSchema,
