@@ -164,3 +164,15 @@ describe('complianceReportToHtml: options and edge cases', () => {
     expect(() => complianceReportToHtml(report, { lang: 'fr' } as never)).toThrow(expect.objectContaining({ code: 'VDXP_CONFIG_INVALID' }));
   });
 });
+
+describe('complianceReportToHtml: long lists', () => {
+  test('item lists stop at maxItemRows and say how many there are', () => {
+    const page = complianceReportToHtml(report, { maxItemRows: 2 });
+    const root = tree(page);
+    const overdue = all(root, 'section').find((s) => attributeOf(s, 'id') === 'overdue')!;
+    expect(all(firstChild(overdue, 'table')!, 'tr')).toHaveLength(3);
+    expect(deepText(overdue)).toContain('Hiển thị 2/4 mục');
+    const refused = all(root, 'section').find((s) => attributeOf(s, 'id') === 'refused')!;
+    expect(deepText(refused)).not.toContain('Hiển thị');
+  });
+});
