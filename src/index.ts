@@ -304,6 +304,13 @@ export { FileStore } from './store/file-store.js';
 export { FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store-options.js';
 
 // --- deadlines and reports: working calendar, deadlines, reporting classes, compliance report --
+export type {
+  SentDocumentTracking,
+  ReceivedDocumentTracking,
+  RecipientTrail,
+  TrailEvent,
+  ReportingClass,
+} from './connector/tracking-types.js';
 export {
   createWorkingCalendar,
   WorkingCalendarOptionsSchema,
