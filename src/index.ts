@@ -391,10 +391,3 @@ export type {
   ErrorEvent,
 } from './connector/events.js';
 export type { DocumentTracking } from './connector/tracking.js';
-export type {
-  TrailEvent,
-  ReportingClass,
-  RecipientTrail,
-  SentDocumentTracking,
-  ReceivedDocumentTracking,
-} from './connector/tracking-types.js';
