@@ -56,10 +56,24 @@ export function serializeValue(v: PdfValue, depth = 0): string {
   throw new PdfError('VDXP_PDF_MALFORMED', 'unknown PDF value');
 }
 
-/** `n g obj … endobj` bytes; a stream's data is written raw with its /Length set. */
-export function serializeObject(ref: PdfRef, value: PdfValue | { dict: PdfDict; data: Uint8Array }): Buffer {
+/** An object body already written as PDF syntax (placed between `n g obj` and `endobj` as is). */
+export interface RawObjectBody {
+  readonly raw: Uint8Array;
+}
+
+/** A stream to write: its dictionary and its (already encoded) data; /Length is set. */
+export interface StreamToWrite {
+  readonly dict: PdfDict;
+  readonly data: Uint8Array;
+}
+
+/** `n g obj … endobj` bytes. */
+export function serializeObject(ref: PdfRef, value: PdfValue | StreamToWrite | RawObjectBody): Buffer {
   const head = `${ref.num} ${ref.gen} obj\n`;
   if (value instanceof PdfStream) return serializeObject(ref, { dict: value.dict, data: value.raw });
+  if (value !== null && typeof value === 'object' && 'raw' in value && value.raw instanceof Uint8Array) {
+    return Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(value.raw), Buffer.from('\nendobj\n', 'latin1')]);
+  }
   if (value !== null && typeof value === 'object' && 'data' in value && value.data instanceof Uint8Array && !(value instanceof PdfDict)) {
     const dict = value.dict.with({ Length: value.data.length });
     return Buffer.concat([

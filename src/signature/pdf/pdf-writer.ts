@@ -7,12 +7,12 @@
  */
 import { deflateSync } from 'node:zlib';
 import { PdfDict, PdfName, PdfRef, type PdfValue } from './pdf-object.js';
-import { serializeObject, serializeValue } from './pdf-serializer.js';
+import { serializeObject, serializeValue, type RawObjectBody, type StreamToWrite } from './pdf-serializer.js';
 
-/** An object to write: a value, or a stream given as dictionary and (encoded) data. */
+/** An object to write: a value, a stream given as dictionary and (encoded) data, or a body already written. */
 export interface ObjectToWrite {
   readonly ref: PdfRef;
-  readonly value: PdfValue | { readonly dict: PdfDict; readonly data: Uint8Array };
+  readonly value: PdfValue | StreamToWrite | RawObjectBody;
 }
 
 /** What {@link writeSection} writes. */
