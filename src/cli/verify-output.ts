@@ -37,7 +37,7 @@ export function renderVerifyResult(result: VerifyResult): string {
     if (pdf.signatures.length === 0) rows.push([e.target, pdf.verdict, '(unsigned)', '-', '-', '-', '-', '-', '-', '-', '-', '-', mainReason(pdf.reasons)]);
     for (const s of pdf.signatures) {
       const target = `${e.target} › ${s.field}`;
-      rows.push(pdfRow(target, s));
+      rows.push(pdfRow(target, s, pdf.revisions));
       reasonBlocks.push({ target, reasons: s.reasons });
     }
     details.push(documentLine(e.target, pdf));
@@ -72,12 +72,12 @@ function edxmlRow(target: string, r: EdxmlSignatureReport): string[] {
   return [target, r.verdict, signer, c.issuer, alg, c.organisation, '-', c.time, '-', c.chain, c.revocation, coverage, mainReason(r.reasons)];
 }
 
-function pdfRow(target: string, s: PdfSignatureReport): string[] {
+function pdfRow(target: string, s: PdfSignatureReport, revisions: number): string[] {
   const c = common(s);
   const alg = s.algorithms ? `${s.algorithms.signature}` : (s.subFilter ?? '-');
   const role = s.role ? ROLE_TEXT[s.role] : s.kind === 'document-timestamp' ? 'timestamp' : '-';
   const ts = s.timestamp ? `${vn(s.timestamp.time)} (${s.timestamp.verdict})` : '-';
-  const coverage = s.coversWholeFile ? 'whole file' : s.revision !== undefined ? `revision ${s.revision + 1}, not whole file` : 'not whole file';
+  const coverage = s.coversWholeFile ? 'whole file' : s.revision !== undefined ? `revision ${s.revision + 1} of ${revisions}, not whole file` : 'not whole file';
   return [target, s.verdict, c.signer, c.issuer, alg, c.organisation, role, c.time, ts, c.chain, c.revocation, coverage, mainReason(s.reasons)];
 }
 
