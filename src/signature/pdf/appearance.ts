@@ -33,6 +33,11 @@ export function helveticaWidth(ascii: string, size: number): number {
 /**
  * A visible signature. Texts missing here are taken from the signer's certificate when it is
  * known (CN, O, title).
+ * @example
+ * ```ts
+ * SignatureAppearanceSchema.parse({ preset: 'organization', documentCode: '12/QĐ-BTN' });
+ * SignatureAppearanceSchema.parse({ preset: 'person', position: 'Giám đốc' });
+ * ```
  */
 export const SignatureAppearanceSchema = z.strictObject({
   /** `person`: the signer's block; `organization`: the body's block at the top right of page 1. */

@@ -6,7 +6,7 @@
  * @internal
  * @module
  */
-import { PdfDict, PdfName, PdfRef, PdfString, type PdfValue } from './pdf-object.js';
+import { PdfDict, PdfRef, PdfString, type PdfValue } from './pdf-object.js';
 import type { PdfDocument } from './pdf-document.js';
 import { decodePdfText } from './pdf-text.js';
 
@@ -166,9 +166,4 @@ export function permsDocMdp(doc: PdfDocument): PdfValue | undefined {
 /** True when two values designate the same indirect object. */
 export function sameRef(a: PdfValue | undefined, b: PdfValue | undefined): boolean {
   return a instanceof PdfRef && b instanceof PdfRef && a.num === b.num;
-}
-
-/** Is a name a known PDF annotation subtype? (for classifying objects) */
-export function isName(v: PdfValue | undefined, name: string): boolean {
-  return v instanceof PdfName && v.name === name;
 }
