@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PdfDocument } from '../../src/signature/pdf/pdf-document.js';
@@ -52,7 +52,7 @@ export function nssDatabase(pki: TestPki): { dir: string; db: string; cleanup: (
     if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
     return r.stdout;
   };
-  spawnSync('mkdir', [join(dir, 'nss')]);
+  mkdirSync(join(dir, 'nss'));
   writeFileSync(join(dir, 'root.pem'), pki.root.certificatePem);
   writeFileSync(join(dir, 'sub.pem'), pki.subCa.certificatePem);
   run('certutil', ['-N', '-d', db, '--empty-password']);

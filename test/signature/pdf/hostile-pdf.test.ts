@@ -92,6 +92,22 @@ describe('hostile signature dictionaries give a report', () => {
     expect(report.reasons).toContainEqual(expect.objectContaining({ code: 'SIGNATURE_DICTIONARY_MALFORMED', severity: 'warning', message: expect.stringContaining('a loop') }));
   });
 
+  test('indirect references that loop (an AcroForm that is a reference to itself, a /Length that refers to its own object) end', async () => {
+    const looped = appendUpdate(createTestPdf(), (doc, next) => {
+      const a = next();
+      const b = next();
+      const s = next();
+      return [
+        { ref: a, value: b },
+        { ref: b, value: a },
+        { ref: s, value: { raw: bytes(`<</Length ${s.num} 0 R>>\nstream\nabc\nendstream`) } },
+        { ref: doc.trailer.get('Root') as PdfRef, value: doc.catalog!.with({ AcroForm: a, Extra: s }) },
+      ];
+    });
+    const report = await verifyPdf(looped, { trust });
+    expect(report).toMatchObject({ verdict: 'indeterminate', signatures: [] });
+  });
+
   test('an empty signature field is listed, not verified', async () => {
     const { preparePdfSignature } = await import('../../../src/signature/pdf/prepare-signature.js');
     const withField = appendUpdate(createTestPdf(), (doc, next) => {
@@ -154,6 +170,12 @@ describe('hostile files are refused with a typed error or read with a warning', 
     const pdf = latin1(createTestPdf());
     const huge = bytes(pdf.replace(/xref\n0 (\d+)/, 'xref\n0 999999999'));
     expect((await verifyPdf(huge, { trust })).xrefReconstructed).toBe(true);
+  });
+
+  test('a cross-reference stream whose /Index claims two billion entries: VDXP_PDF_LIMIT', async () => {
+    const pdf = latin1(createTestPdf({ xref: 'stream' }));
+    const huge = bytes(pdf.replace(/\/Index \[[^\]]*\]/, (m) => `/Index [0 2000000000]${' '.repeat(Math.max(0, m.length - 21))}`));
+    await expect(verifyPdf(huge, { trust })).rejects.toMatchObject({ code: 'VDXP_PDF_LIMIT' });
   });
 
   test('a catalog nested 10 000 levels deep: VDXP_PDF_LIMIT', async () => {
