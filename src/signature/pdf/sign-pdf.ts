@@ -5,6 +5,7 @@
 import { X509Certificate } from 'node:crypto';
 import { PdfError, SignatureError } from '../../errors.js';
 import { toCertificateDer } from '../certificate.js';
+import type { XmlSignatureAlgorithm } from '../xmldsig/signature-methods.js';
 import { resolveSigner } from '../xmldsig/signer.js';
 import { ecdsaToDer, signatureImprint } from './cms-builder.js';
 import { chainDers, embedPdfSignature, preparePdfSignature, type PreparedPdfSignature } from './prepare-signature.js';
@@ -20,7 +21,7 @@ import { resolveSignPdfOptions, type SignPdfOptions } from './sign-pdf-options.j
  *
  * @throws {ConfigError} VDXP_CONFIG_INVALID for invalid options
  * @throws {SignatureError} VDXP_SIGNATURE_KEY_UNUSABLE (key unreadable, not fitting the
- *   certificate, external signer failed), VDXP_SIGNATURE_POLICY (algorithm refused,
+ *   certificate, external signer or time-stamping authority failed), VDXP_SIGNATURE_POLICY (algorithm refused,
  *   certification not first, document certified P=1), VDXP_SIGNATURE_EXISTS (field signed)
  * @throws {PdfError} VDXP_PDF_MALFORMED / VDXP_PDF_UNSUPPORTED for a PDF that cannot be signed
  * @example
@@ -70,7 +71,7 @@ export async function signPdf(pdf: Uint8Array, options: SignPdfOptions): Promise
       placeholderSize: size,
       certify: o.certify,
     });
-    const cms = await makeCms(prepared, o, certificate, chain, signer.sign, method.scheme, method.name);
+    const cms = await makeCms(prepared, o, certificate, chain, signer.sign, method.scheme, method.name as XmlSignatureAlgorithm);
     if (cms.length <= prepared.placeholderSize) return embedPdfSignature(prepared, cms);
     if (o.placeholderSize !== undefined) break;
     size = cms.length + 1024;
@@ -85,7 +86,7 @@ async function makeCms(
   chain: Uint8Array[],
   sign: (data: Uint8Array) => Promise<Uint8Array>,
   scheme: 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa',
-  algorithm: Parameters<PreparedPdfSignature['createCms']>[0]['algorithm'] & string,
+  algorithm: XmlSignatureAlgorithm,
 ): Promise<Uint8Array> {
   o.signal?.throwIfAborted();
   const raw = await sign(prepared.signedAttributes(certificate));

@@ -145,6 +145,32 @@ describe('verifyPdf: time and timestamps', () => {
   });
 });
 
+describe('verifyPdf: document timestamps (ETSI.RFC3161)', () => {
+  test('a document timestamp is verified against the byte ranges and does not count as a person or organisation signature', async () => {
+    const { preparePdfSignature } = await import('../../../src/signature/pdf/prepare-signature.js');
+    const signed = await sign(createTestPdf(), pki.person);
+    const prepared = preparePdfSignature(signed, { field: 'DocTs', placeholderSize: 8192 });
+    const pdf = new Uint8Array(prepared.pdf);
+    const text = Buffer.from(pdf).toString('latin1');
+    pdf.set(Buffer.from('/SubFilter /ETSI.RFC3161'.padEnd('/SubFilter /adbe.pkcs7.detached'.length, ' '), 'latin1'), text.lastIndexOf('/SubFilter /adbe.pkcs7.detached'));
+    const [, b, c] = prepared.byteRange;
+    const covered = Buffer.concat([pdf.subarray(0, b), pdf.subarray(c)]);
+    const token = createTestTimestampToken({ tsa: pki.tsa, data: covered, time: pki.now });
+    pdf.set(Buffer.from(Buffer.from(token).toString('hex'), 'latin1'), prepared.contentsOffset + 1);
+    const report = await verifyPdf(pdf, { trust });
+    const ts = report.signatures.find((x) => x.field === 'DocTs')!;
+    expect(ts.reasons).toEqual([]);
+    expect(ts).toMatchObject({ kind: 'document-timestamp', verdict: 'valid', digestValid: true, timeSource: 'timestamp', coversWholeFile: true, signer: { commonName: 'Dịch vụ cấp dấu thời gian (thử nghiệm)' } });
+    expect(ts.role).toBeUndefined();
+    expect(report.hasValidPersonSignature).toBe(true);
+    expect(report.hasValidOrganizationSignature).toBe(false);
+    const changed = new Uint8Array(pdf);
+    changed[30] = changed[30]! ^ 1;
+    const bad = (await verifyPdf(changed, { trust })).signatures.find((x) => x.field === 'DocTs')!;
+    expect(bad).toMatchObject({ verdict: 'invalid', digestValid: false });
+  });
+});
+
 describe('verifyPdf: signers judged through the trust engine', () => {
   test.each([
     ['expired', 'CERT_EXPIRED', 'invalid'],
