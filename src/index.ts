@@ -416,6 +416,7 @@ export {
   type SignatureCheckInput,
   type CheckOutcome,
 } from './connector/verification.js';
+export { pdfSignatureCheck, type PdfSignatureRequirement } from './connector/pdf-check.js';
 export type {
   ConnectorEventMap,
   ConnectorEventHandler,
