@@ -19,7 +19,7 @@ import { deadlineClock, deadlineOutcomes, lateOf, overdueOf, type DeadlinePolicy
 import { classifyCounterpart, classifyTrail } from './reporting-class.js';
 import { PeriodIndex } from './report-periods.js';
 import { timingStats } from './timing-stats.js';
-import { STAGES, stageReachedMs, trailRecords, type TrailRecord } from './trail-stages.js';
+import { isDocument, STAGES, stageReachedMs, trailRecords, type TrailRecord } from './trail-stages.js';
 import type { ReceivedDocumentTracking, ReportingClass, SentDocumentTracking, TrailEvent } from './tracking-types.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
@@ -75,9 +75,11 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
   const inPeriod = (t: number) => t >= fromMs && t < toMs;
 
   const index = new PeriodIndex(fromMs, toMs, parsed.data.unit);
-  const sentDocs = parsed.data.sent.filter((d) => d.sentAt !== undefined && inPeriod(Date.parse(d.sentAt)));
+  const sentDocs = parsed.data.sent.filter((d) => isDocument(d) && d.sentAt !== undefined && inPeriod(Date.parse(d.sentAt)));
+  // revoke packages sent in the period or later still withdraw documents of the period
+  const operations = parsed.data.sent.filter((d) => !isDocument(d));
   const receivedDocs = parsed.data.received.filter((d) => inPeriod(Date.parse(d.receivedAt)));
-  const records = trailRecords({ sent: sentDocs, received: receivedDocs });
+  const records = trailRecords({ sent: [...sentDocs, ...operations], received: receivedDocs });
 
   const periods = index.periods.map((p) => ({ ...p, sent: 0, received: 0 }));
   for (const d of sentDocs) periods[index.indexOf(Date.parse(d.sentAt!))]!.sent++;
