@@ -244,6 +244,65 @@ export {
   type XroadRefusal,
 } from './transport/xroad-header-verifier.js';
 
+// --- store: the Store interface, FileStore, StoreError -----------------------------------
+export { StoreError } from './errors.js';
+export {
+  STORE_ID_PATTERN,
+  type Store,
+  type Lease,
+  type BlobInfo,
+  type PutBlobOptions,
+  type StoreMessageType,
+  type MessageSummary,
+  type StoredResponseFor,
+  type StoredError,
+  type OutboxState,
+  type OutboxEntry,
+  type NewOutboxEntry,
+  type OutboxPatch,
+  type OutboxFilter,
+  type VerificationSummary,
+  type InboxEntry,
+  type NewInboxEntry,
+  type InboxPatch,
+  type InboxFilter,
+  type AddInboxResult,
+  type StatusRecord,
+  type NewStatusRecord,
+  type StatusFilter,
+  type Decision,
+  type NewDecision,
+  type DecisionPatch,
+  type QuarantineEntry,
+  type ClaimOptions,
+  type UpdateExpectation,
+  type AddResult,
+} from './store/store.js';
+export {
+  statusRecordId,
+  inboxDocumentKey,
+  applyPatch,
+  checkExpectation,
+  isLeaseFree,
+  isOutboxClaimable,
+  isInboxClaimable,
+  leaseFor,
+  outboxMatches,
+  inboxMatches,
+  statusMatches,
+  decisionMatches,
+} from './store/store-rules.js';
+export {
+  BlobInfoSchema,
+  OutboxEntrySchema,
+  InboxEntrySchema,
+  StatusRecordSchema,
+  DecisionSchema,
+  QuarantineEntrySchema,
+} from './store/record-schemas.js';
+export { FileStore } from './store/file-store.js';
+export { FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store-options.js';
+
 // --- deadlines and reports: working calendar, deadlines, reporting classes, compliance report --
 export type {
   SentDocumentTracking,
@@ -297,3 +356,38 @@ export type {
 } from './connector/compliance-report-types.js';
 export { complianceReportToCsv, COMPLIANCE_CSV_COLUMNS } from './connector/compliance-csv.js';
 export { complianceReportToHtml, ComplianceHtmlOptionsSchema, type ComplianceHtmlOptions } from './connector/compliance-html.js';
+
+// --- connector: Connector, outbox, receive loop, lifecycle, business operations, tracking --
+export { ConnectorError } from './errors.js';
+export { Connector, type PassResult } from './connector/connector.js';
+export {
+  ConnectorOptionsSchema,
+  OutboxRetrySchema,
+  VerificationOptionsSchema,
+  resolveConnectorOptions,
+  type ConnectorOptions,
+  type ResolvedConnectorOptions,
+} from './connector/options.js';
+export { refuseSecret, type SendInput, type SecrecyMark } from './connector/send.js';
+export { classifySendFailure, type SendReport } from './connector/outbox.js';
+export type { ReceivePassResult } from './connector/inbox.js';
+export type { ReportOptions, ReportResult } from './connector/reporter.js';
+export type { SendHandle, BusinessReason, UpdateChanges, AnswerResult } from './connector/business.js';
+export { LIFECYCLE_MOVES, allowedMoves, checkTransition, isLifecycleCode, type LifecycleCode } from './connector/lifecycle.js';
+export {
+  edxmlSignatureCheck,
+  type SignatureCheck,
+  type SignatureCheckInput,
+  type CheckOutcome,
+} from './connector/verification.js';
+export type {
+  ConnectorEventMap,
+  ConnectorEventHandler,
+  DocumentEvent,
+  StatusEvent,
+  RequestEvent,
+  OverdueEvent,
+  WithdrawnEvent,
+  ErrorEvent,
+} from './connector/events.js';
+export type { DocumentTracking } from './connector/tracking.js';
