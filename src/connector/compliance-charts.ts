@@ -85,9 +85,9 @@ export function periodsChart(report: ComplianceReport, t: ReportText): string {
   const bar = Math.max(1, Math.min(18, slot * 0.4));
   const every = Math.ceil(periods.length / 12);
   let body = '';
-  for (const v of [0, max / 2, max]) {
+  for (const v of new Set([0, Math.round(max / 2), max])) {
     const y = top + plotH - (v / max) * plotH;
-    body += `<line x1="${left}" x2="${fmt(left + plotW)}" y1="${fmt(y)}" y2="${fmt(y)}" class="grid"/>` + text(left - 6, y + 4, t.number(Math.round(v)), 'end', 'axis');
+    body += `<line x1="${left}" x2="${fmt(left + plotW)}" y1="${fmt(y)}" y2="${fmt(y)}" class="grid"/>` + text(left - 6, y + 4, t.number(v), 'end', 'axis');
   }
   periods.forEach((p, i) => {
     const x = left + i * slot + slot / 2;
