@@ -93,6 +93,27 @@ describe('the receive loop', () => {
     expect(entry!.handedOverAt).toBeDefined();
   });
 
+  test('the running loop reports failures as error events and goes on', async () => {
+    net = await startNetwork();
+    const [g22, h41] = pair(net);
+    const errors: ErrorEvent[] = [];
+    const docs: DocumentEvent[] = [];
+    h41.connector.on('error', (e) => void errors.push(e));
+    h41.connector.on('document', (d) => void docs.push(d));
+    net.axis.setFaults({ nonJsonRate: 1, operations: ['getReceivedEdocList'] });
+    h41.connector.start();
+    h41.connector.start(); // idempotent: one loop
+    await (await g22.connector.send(letter(VPCP, [NGHE_AN]))).delivered;
+    await until([], () => errors.length >= 2);
+    expect(errors[0]).toMatchObject({ phase: 'receive', error: expect.objectContaining({ code: 'VDXP_TRANSPORT_BAD_RESPONSE' }) });
+    expect(docs).toEqual([]);
+    net.axis.setFaults(undefined);
+    await until([], () => docs.length === 1);
+    await Promise.all([h41.connector.stop(), h41.connector.stop()]);
+    await h41.connector.stop();
+    expect(docs).toHaveLength(1);
+  });
+
   test('an unreadable package is quarantined with its reason and acked fail', async () => {
     const axisDir = await mkdtemp(join(tmpdir(), 'vdxp-axis-'));
     dirs.push(axisDir);
