@@ -14,6 +14,7 @@ import { inboxCommand } from './inbox.js';
 import { inspectCommand } from './inspect.js';
 import { signCommand } from './sign.js';
 import { sendCommand } from './send.js';
+import { reportCommand } from './report.js';
 import { sentCommand } from './sent.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
@@ -30,6 +31,7 @@ export const commands: readonly CliCommand[] = [
   fetchCommand,
   ackCommand,
   sentCommand,
+  reportCommand,
   agenciesCommand,
   axisServeCommand,
 ];
