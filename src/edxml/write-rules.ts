@@ -115,7 +115,7 @@ function checkShape(message: Message): { issues: Issue[]; message: StatusMessage
     const issues = [...(r.success ? [] : describeZodIssues(r.error.issues)), ...missingOrganNames(message)];
     return r.success && issues.length === 0 ? { issues, message: r.data } : { issues, message: undefined };
   }
-  const r = EdocMessageSchema.extend({ attachments: z.array(z.unknown()).default([]) }).safeParse(message);
+  const r = edocShapeSchema().safeParse(message);
   const issues = r.success ? [] : describeZodIssues(r.error.issues);
   issues.push(...missingOrganNames(message));
   const attachments: WritableEdocMessage['attachments'] = [];
@@ -133,6 +133,15 @@ function checkShape(message: Message): { issues: Issue[]; message: StatusMessage
 }
 
 type Add = (code: string, path: string, message: string) => void;
+
+let edocShape: ReturnType<typeof makeEdocShapeSchema> | undefined;
+/** The edoc model with attachments checked one by one afterwards; built once (zod compiles each schema it is given). */
+function edocShapeSchema(): ReturnType<typeof makeEdocShapeSchema> {
+  return (edocShape ??= makeEdocShapeSchema());
+}
+function makeEdocShapeSchema() {
+  return EdocMessageSchema.extend({ attachments: z.array(z.unknown()).default([]) });
+}
 
 function checkStatus(m: StatusMessage, add: Add): void {
   if (!isKnownStatusCode(m.statusCode)) {
