@@ -131,6 +131,23 @@ export function spkiOf(cert: pkijs.Certificate): Uint8Array {
   return new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false));
 }
 
+const publicKeys = new WeakMap<pkijs.Certificate, PublicKeyInfo>();
+
+/**
+ * The public key of a parsed certificate, read once per certificate object (encoding the
+ * SubjectPublicKeyInfo and loading it into a KeyObject is most of a chain check's cost).
+ * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED when Node cannot load it
+ * @internal
+ */
+export function publicKeyOf(cert: pkijs.Certificate): PublicKeyInfo {
+  let info = publicKeys.get(cert);
+  if (!info) {
+    info = readPublicKey(spkiOf(cert));
+    publicKeys.set(cert, info);
+  }
+  return info;
+}
+
 /**
  * Verifies a signature over bytes with a public key. `digest` is needed when the algorithm
  * does not name one (CMS `rsaEncryption`). Returns false for a wrong signature or a key that

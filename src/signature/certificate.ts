@@ -3,7 +3,7 @@
  * extensions the checks need, and the summary shown to people.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { createHash, X509Certificate, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignatureError } from '../errors.js';
@@ -236,6 +236,51 @@ export function certificateFromDer(der: Uint8Array): ParsedCertificate {
   };
 }
 
+const x509Keys = new Map<string, KeyObject>();
+
+/**
+ * The public key of a DER certificate as Node's X509Certificate reads it, remembered for the
+ * last few certificates (a signer signs many packages with one certificate).
+ * @throws the X509Certificate error when Node cannot read the certificate
+ * @internal
+ */
+export function x509PublicKey(der: Uint8Array): KeyObject {
+  const key = sha256Hex(der);
+  let publicKey = x509Keys.get(key);
+  if (!publicKey) {
+    publicKey = new X509Certificate(der).publicKey;
+    x509Keys.set(key, publicKey);
+    if (x509Keys.size > 32) x509Keys.delete(x509Keys.keys().next().value as string);
+  }
+  return publicKey;
+}
+
+/** Certificates parsed by {@link readCertificate}, by SHA-256, oldest first. */
+const parsedCache = new Map<string, ParsedCertificate>();
+const PARSED_CACHE_SIZE = 256;
+
+/**
+ * Like {@link certificateFromDer}, but a certificate seen recently is not parsed again: the
+ * same DER always gives the same parsed view (its fields are a function of the bytes). The
+ * bytes are copied before parsing, so a caller reusing its buffer cannot change a cached
+ * certificate. For the verification paths, which read the view and never change it.
+ * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED when the bytes are not an X.509 certificate
+ * @internal
+ */
+export function readCertificate(der: Uint8Array): ParsedCertificate {
+  const key = sha256Hex(der);
+  const hit = parsedCache.get(key);
+  if (hit) {
+    parsedCache.delete(key);
+    parsedCache.set(key, hit);
+    return hit;
+  }
+  const parsed = Object.freeze(certificateFromDer(new Uint8Array(der)));
+  parsedCache.set(key, parsed);
+  if (parsedCache.size > PARSED_CACHE_SIZE) parsedCache.delete(parsedCache.keys().next().value as string);
+  return parsed;
+}
+
 /**
  * A certificate as a person reads it (subject, issuer, validity, fingerprint).
  * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED when given bytes that are not a certificate
@@ -245,7 +290,7 @@ export function certificateFromDer(der: Uint8Array): ParsedCertificate {
  * ```
  */
 export function summarizeCertificate(input: Uint8Array | ParsedCertificate): CertificateSummary {
-  const c = input instanceof Uint8Array ? certificateFromDer(input) : input;
+  const c = input instanceof Uint8Array ? readCertificate(input) : input;
   const commonName = nameAttribute(c.pkijs.subject, NAME_OIDS.CN);
   const organization = nameAttribute(c.pkijs.subject, NAME_OIDS.O);
   return {

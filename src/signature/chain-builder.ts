@@ -6,7 +6,7 @@
  */
 import type { Reason } from './report.js';
 import type { ParsedCertificate } from './certificate.js';
-import { spkiOf, verifySignature } from './algorithms.js';
+import { publicKeyOf, verifySignature } from './algorithms.js';
 import { trustReason } from './reasons.js';
 
 /** Longest path tried (leaf and anchor included). */
@@ -46,7 +46,7 @@ export function isSignedBy(cert: ParsedCertificate, issuer: ParsedCertificate): 
         data: c.tbsView,
         signature: c.signatureValue.valueBlock.valueHexView,
         algorithm: c.signatureAlgorithm,
-        publicKey: spkiOf(issuer.pkijs),
+        publicKey: publicKeyOf(issuer.pkijs).key,
       });
     }
   } catch {

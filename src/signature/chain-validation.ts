@@ -6,7 +6,7 @@
  */
 import type { Reason, ResolvedVerificationPolicy } from './report.js';
 import { EXTENSION_OIDS, type ParsedCertificate } from './certificate.js';
-import { checkAlgorithmPolicy, describeSignatureAlgorithm, readPublicKey, spkiOf } from './algorithms.js';
+import { checkAlgorithmPolicy, describeSignatureAlgorithm, publicKeyOf } from './algorithms.js';
 import { trustReason } from './reasons.js';
 import { NAME_OIDS, nameAttribute } from './distinguished-name.js';
 
@@ -93,7 +93,7 @@ export function validateChain(
       if (!PROCESSED_CRITICAL.has(oid)) reasons.push(trustReason('CERT_UNKNOWN_CRITICAL_EXTENSION', { detail: `${oid} (${label})` }));
     }
     try {
-      const key = readPublicKey(spkiOf(cert.pkijs));
+      const key = publicKeyOf(cert.pkijs);
       const digest = isAnchor ? undefined : describeSignatureAlgorithm(cert.pkijs.signatureAlgorithm).digest;
       reasons.push(...checkAlgorithmPolicy(policy, { ...(digest ? { digest } : {}), key }, label));
     } catch {

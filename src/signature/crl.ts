@@ -8,7 +8,7 @@ import * as pkijs from 'pkijs';
 import { SignatureError } from '../errors.js';
 import { sha256Hex, type ParsedCertificate } from './certificate.js';
 import { nameKey } from './distinguished-name.js';
-import { spkiOf, verifySignature } from './algorithms.js';
+import { publicKeyOf, verifySignature } from './algorithms.js';
 
 /** CRL extensions understood when critical (CRL number, authority key id, issuing distribution point). */
 const KNOWN_CRL_EXTENSIONS = new Set(['2.5.29.20', '2.5.29.35', '2.5.29.28']);
@@ -69,20 +69,32 @@ export function crlFromBytes(input: Uint8Array | string): ParsedCrl {
   };
 }
 
-/** True when `issuer` signed the CRL and is named as its issuer. */
+const issuedBy = new WeakMap<ParsedCrl, Map<string, boolean>>();
+
+/** True when `issuer` signed the CRL and is named as its issuer (the signature is checked once per pair). */
 export function isCrlIssuedBy(crl: ParsedCrl, issuer: ParsedCertificate): boolean {
   if (crl.issuerKey !== issuer.subjectKey) return false;
   if (issuer.keyUsage && !issuer.keyUsage.has('cRLSign')) return false;
-  try {
-    return verifySignature({
-      data: crl.pkijs.tbsView,
-      signature: crl.pkijs.signatureValue.valueBlock.valueHexView,
-      algorithm: crl.pkijs.signatureAlgorithm,
-      publicKey: spkiOf(issuer.pkijs),
-    });
-  } catch {
-    return false;
+  let known = issuedBy.get(crl);
+  if (!known) {
+    known = new Map();
+    issuedBy.set(crl, known);
   }
+  let ok = known.get(issuer.sha256);
+  if (ok === undefined) {
+    try {
+      ok = verifySignature({
+        data: crl.pkijs.tbsView,
+        signature: crl.pkijs.signatureValue.valueBlock.valueHexView,
+        algorithm: crl.pkijs.signatureAlgorithm,
+        publicKey: publicKeyOf(issuer.pkijs).key,
+      });
+    } catch {
+      ok = false;
+    }
+    known.set(issuer.sha256, ok);
+  }
+  return ok;
 }
 
 /**

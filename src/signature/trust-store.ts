@@ -11,6 +11,7 @@ import { VerificationPolicySchema, verdictOf, type ChainReport, type Reason, typ
 import {
   certificateFromDer,
   certificatesFromPem,
+  readCertificate,
   summarizeCertificate,
   toCertificateDer,
   type ParsedCertificate,
@@ -176,13 +177,13 @@ export class TrustStore {
   async verifyCertificate(leaf: Uint8Array, options: VerifyCertificateOptions): Promise<ChainReport> {
     const opts = resolveVerifyCertificateOptions(options);
     const policy = VerificationPolicySchema.parse(opts.policy ?? this.options.policy);
-    const cert = certificateFromDer(leaf);
+    const cert = readCertificate(leaf);
     opts.signal?.throwIfAborted();
     const reasons: Reason[] = [];
     const pool: ParsedCertificate[] = [...this.intermediates.values()];
     for (const der of opts.extraCertificates) {
       try {
-        pool.push(certificateFromDer(der));
+        pool.push(readCertificate(der));
       } catch {
         reasons.push(trustReason('CHAIN_EXTRA_CERT_UNREADABLE'));
       }

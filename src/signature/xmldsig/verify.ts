@@ -6,12 +6,12 @@
  * certificate through the trust engine. A bad signature is a report, not a throw.
  * @module
  */
-import { verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto';
+import { verify as cryptoVerify } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, issuesFromZod } from '../../errors.js';
 import { firstChild, parseXmlTree, type XmlElement } from '../../edxml/xml-tree.js';
-import { checkAlgorithmPolicy, readPublicKey } from '../algorithms.js';
-import { summarizeCertificate } from '../certificate.js';
+import { checkAlgorithmPolicy, publicKeyOf } from '../algorithms.js';
+import { readCertificate, summarizeCertificate } from '../certificate.js';
 import { trustReason } from '../reasons.js';
 import { VerificationPolicySchema, verdictOf, type CertificateSummary, type ChainReport, type Reason, type SignatureReport } from '../report.js';
 import type { TrustStore } from '../trust-store.js';
@@ -175,7 +175,7 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
   if (s.certificates.length === 0) return report([...reasons, xmldsigReason('SIGNER_CERT_MISSING')], done);
   if (leafIndex < 0) return report([...reasons, xmldsigReason('SIGNATURE_INVALID')], done);
   const leaf = s.certificates[leafIndex]!;
-  reasons.push(...checkAlgorithmPolicy(policy, { key: readPublicKey(spki(leaf)) }, "signer's key"));
+  reasons.push(...checkAlgorithmPolicy(policy, { key: publicKeyOf(readCertificate(leaf).pkijs) }, "signer's key"));
 
   // The certificate, through the trust engine only: a key in the message proves nothing by itself.
   const chain: ChainReport = await o.trust.verifyCertificate(leaf, {
@@ -217,17 +217,11 @@ function prefixes(list: readonly string[] | undefined): { inclusivePrefixes?: re
   return list ? { inclusivePrefixes: list } : {};
 }
 
-/** The DER SubjectPublicKeyInfo of a certificate. */
-function spki(der: Uint8Array): Uint8Array {
-  const key: KeyObject = new X509Certificate(der).publicKey;
-  return new Uint8Array(key.export({ format: 'der', type: 'spki' }));
-}
-
 /** Index of the KeyInfo certificate whose public key verifies the signature, or -1. */
 function findSigner(s: SignatureRead, signedInfo: Uint8Array, method: NonNullable<ReturnType<typeof signatureMethodOf>>): number {
   return s.certificates.findIndex((der) => {
     try {
-      const key = new X509Certificate(der).publicKey;
+      const key = publicKeyOf(readCertificate(der).pkijs).key;
       return keyFitsMethod(key, method) && cryptoVerify(method.digest.node, signedInfo, nodeSignOptions(method, key), s.signatureValue);
     } catch {
       return false;
