@@ -49,6 +49,11 @@ export interface XmlHandler {
   endElement(name: string, depth: number): void;
   /** A piece of character data (text or CDATA), decoded. Called many times for long text. */
   text(piece: string, depth: number): void;
+  /**
+   * A run of plain text handed over as bytes (see {@link XmlTokenizer.rawText}); without this
+   * method it arrives through {@link text} as a string.
+   */
+  rawText?(bytes: Uint8Array, depth: number): void;
   comment?(value: string, depth: number): void;
   processingInstruction?(target: string, data: string, depth: number): void;
 }
@@ -122,6 +127,27 @@ export class XmlTokenizer {
     }
     if (this.elements === 0) this.fail('VDXP_EDXML_NOT_XML', 'no root element: not an XML document');
     if (this.buf.trim().length > 0) this.fail('VDXP_EDXML_NOT_XML', 'unexpected content after the root element');
+  }
+
+  /**
+   * True when the document is inside the root element, between markup, with nothing held
+   * back (no partial tag, entity or CR): text may then be given as bytes with {@link rawText}.
+   */
+  get rawTextReady(): boolean {
+    return this.mode === 'content' && this.buf.length === 0 && !this.pendingCr;
+  }
+
+  /**
+   * Takes a run of character data as bytes, when {@link rawTextReady}: the caller vouches that
+   * the run is ASCII without `<`, `&` or CR (so it reads the same as characters), and that the
+   * UTF-8 decoder feeding {@link write} holds no partial character.
+   */
+  rawText(bytes: Uint8Array): void {
+    if (!this.rawTextReady) throw new Error('XmlTokenizer: raw text outside character data');
+    if (bytes.length === 0) return;
+    this.offset += bytes.length;
+    if (this.handler.rawText) this.handler.rawText(bytes, this.stack.length);
+    else this.handler.text(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1'), this.stack.length);
   }
 
   /**

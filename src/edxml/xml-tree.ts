@@ -5,7 +5,10 @@
  * @internal
  * @module
  */
+import { bufferView, isPlainRun, RAW_TEXT_MIN_BYTES, RawText } from './raw-text.js';
 import { createUtf8Decoder, XmlTokenizer, type XmlAttribute, type XmlLimits, type XmlStartTag } from './xml-tokenizer.js';
+
+export { RawText } from './raw-text.js';
 
 export interface XmlElement {
   readonly type: 'element';
@@ -46,6 +49,8 @@ export interface XmlDocument {
 /** Receives the text of a diverted element piece by piece. */
 export interface TextSink {
   write(piece: string): void;
+  /** A run of plain ASCII text as bytes (no `<`, `&`, `>` or CR); without it the run comes to {@link write}. */
+  writeBytes?(bytes: Uint8Array): void;
   end(): void;
 }
 
@@ -65,6 +70,8 @@ export class TreeBuilder {
   private root: XmlElement | undefined;
   private diverted: { el: XmlElement; sink: TextSink } | undefined;
   private readonly decoder = createUtf8Decoder();
+  /** The last byte decoded was ASCII: the decoder holds no partial character. */
+  private decoderClean = true;
 
   constructor(options: TreeOptions = {}) {
     const divert = options.divertText;
@@ -108,8 +115,27 @@ export class TreeBuilder {
             return;
           }
           const last = el.children.at(-1);
-          if (last?.type === 'text') last.value += piece;
+          if (last instanceof RawText) last.append(piece);
+          else if (last?.type === 'text') last.value += piece;
           else el.children.push({ type: 'text', value: piece });
+        },
+        rawText: (bytes: Uint8Array) => {
+          const el = this.current;
+          if (!el) return;
+          if (this.diverted) {
+            if (this.diverted.el !== el) return;
+            const sink = this.diverted.sink;
+            if (sink.writeBytes) sink.writeBytes(bytes);
+            else sink.write(bufferView(bytes).toString('latin1'));
+            return;
+          }
+          const last = el.children.at(-1);
+          if (last instanceof RawText) last.append(bytes);
+          else if (last?.type === 'text') {
+            const node = new RawText(last.value);
+            node.append(bytes);
+            el.children[el.children.length - 1] = node;
+          } else el.children.push(new RawText(bytes));
         },
         comment: (value: string) => {
           if (this.diverted) return;
@@ -126,9 +152,40 @@ export class TreeBuilder {
     );
   }
 
-  /** Feeds UTF-8 bytes (decoded strictly) or already-decoded text. */
+  /**
+   * Feeds UTF-8 bytes (decoded strictly) or already-decoded text. Long runs of plain text
+   * between markup (attachments' base64) are handed over as bytes, never decoded.
+   */
   write(chunk: Uint8Array | string): void {
-    this.tokenizer.write(typeof chunk === 'string' ? chunk : this.decoder.decode(chunk, false));
+    if (typeof chunk === 'string') {
+      this.tokenizer.write(chunk);
+      return;
+    }
+    const bytes = bufferView(chunk);
+    let pos = 0;
+    while (pos < bytes.length) {
+      if (this.decoderClean && this.tokenizer.rawTextReady) {
+        const lt = bytes.indexOf(LT, pos);
+        const end = lt < 0 ? bytes.length : lt;
+        if (end - pos >= RAW_TEXT_MIN_BYTES) {
+          const run = bytes.subarray(pos, end);
+          if (isPlainRun(run)) {
+            this.tokenizer.rawText(run);
+            pos = end;
+            continue;
+          }
+        }
+      }
+      const cut = nextLongTextStart(bytes, pos);
+      this.decodeAndFeed(bytes.subarray(pos, cut));
+      pos = cut;
+    }
+  }
+
+  private decodeAndFeed(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.decoderClean = bytes[bytes.length - 1]! < 0x80;
+    this.tokenizer.write(this.decoder.decode(bytes, false));
   }
 
   /** Ends the input and returns the document. */
@@ -138,6 +195,29 @@ export class TreeBuilder {
     this.tokenizer.end();
     return { root: this.root!, nodes: this.top };
   }
+}
+
+const LT = 0x3c;
+const GT = 0x3e;
+
+/**
+ * Where to stop decoding so that a long text may be taken as bytes: just past the first `>`
+ * of a tag followed by at least {@link RAW_TEXT_MIN_BYTES} bytes without `<`; the end of the
+ * chunk when there is none. (A `>` inside an attribute value only means the text after it is
+ * not taken raw: the tokenizer then is not ready.)
+ */
+function nextLongTextStart(bytes: Buffer, from: number): number {
+  let lt = bytes.indexOf(LT, from);
+  while (lt >= 0) {
+    const next = bytes.indexOf(LT, lt + 1);
+    const gapEnd = next < 0 ? bytes.length : next;
+    if (gapEnd - lt > RAW_TEXT_MIN_BYTES) {
+      const gt = bytes.indexOf(GT, lt);
+      if (gt >= 0 && gt < gapEnd) return gt + 1;
+    }
+    lt = next;
+  }
+  return bytes.length;
 }
 
 /** Parses a whole document held in memory. */

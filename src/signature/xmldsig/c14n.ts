@@ -6,7 +6,9 @@
  * namespaces in scope are rendered on the apex; inclusive c14n also carries the ancestors'
  * `xml:*` attributes onto it), and can leave one element out with its subtree (the
  * enveloped-signature transform). Output is handed to a sink in pieces, so a package with a
- * large attachment is hashed without building one more copy of it.
+ * large attachment is hashed without building one more copy of it: long plain runs the reader
+ * kept as bytes ({@link RawText}) are their own canonical form and go to the sink as they are;
+ * markup is gathered into pieces of some kilobytes.
  *
  * The reader already did what canonical form asks of parsing: line ends normalised, attribute
  * values normalised, character and entity references replaced, CDATA unwrapped, the XML
@@ -15,7 +17,7 @@
  * @internal
  * @module
  */
-import type { XmlDocument, XmlElement, XmlNode } from '../../edxml/xml-tree.js';
+import { RawText, type XmlDocument, type XmlElement, type XmlNode } from '../../edxml/xml-tree.js';
 import { XML_NAMESPACE, XMLNS_NAMESPACE } from '../../edxml/xml-tokenizer.js';
 
 /** Canonical XML 1.0, comments dropped. */
@@ -63,24 +65,57 @@ export interface C14nOptions {
  */
 export function canonicalize(target: XmlDocument | XmlElement, options: C14nOptions): string {
   const parts: string[] = [];
-  canonicalizeTo(target, options, (s) => parts.push(s));
+  canonicalizeTo(target, options, (s) => parts.push(typeof s === 'string' ? s : Buffer.from(s.buffer, s.byteOffset, s.length).toString('latin1')));
   return parts.join('');
 }
 
-/** Canonicalizes a document or a subtree, handing the canonical text to `write` in pieces. */
-export function canonicalizeTo(target: XmlDocument | XmlElement, options: C14nOptions, write: (chunk: string) => void): void {
+/**
+ * Canonicalizes a document or a subtree, handing the canonical form to `write` in pieces:
+ * strings (to be encoded as UTF-8) and byte runs (ASCII, already canonical).
+ */
+export function canonicalizeTo(target: XmlDocument | XmlElement, options: C14nOptions, write: (chunk: string | Uint8Array) => void): void {
   const exclusive = options.algorithm === EXC_C14N || options.algorithm === EXC_C14N_WITH_COMMENTS;
   const comments = options.comments ?? options.algorithm.endsWith('#WithComments');
   const inclusivePrefixes = new Set((options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)));
   const exclude = new Set<XmlNode>(options.exclude === undefined ? [] : Array.isArray(options.exclude) ? options.exclude : [options.exclude as XmlNode]);
-  const run = new Canonicalizer(write, exclusive, comments, inclusivePrefixes, exclude, options.textOverrides ?? new Map());
+  const out = new Gatherer(write);
+  const run = new Canonicalizer(out, exclusive, comments, inclusivePrefixes, exclude, options.textOverrides ?? new Map());
   if ('type' in target) run.element(target, new Map(), true);
   else run.document(target);
+  out.flush();
 }
+
+/** Small strings gathered into pieces of about {@link GATHER_CHARS}; byte runs passed through in order. */
+class Gatherer {
+  private parts: string[] = [];
+  private length = 0;
+  constructor(private readonly sink: (chunk: string | Uint8Array) => void) {}
+
+  text(s: string): void {
+    this.parts.push(s);
+    this.length += s.length;
+    if (this.length >= GATHER_CHARS) this.flush();
+  }
+
+  bytes(b: Uint8Array): void {
+    this.flush();
+    this.sink(b);
+  }
+
+  flush(): void {
+    if (this.length === 0) return;
+    const s = this.parts.length === 1 ? this.parts[0]! : this.parts.join('');
+    this.parts = [];
+    this.length = 0;
+    this.sink(s);
+  }
+}
+
+const GATHER_CHARS = 16 * 1024;
 
 class Canonicalizer {
   constructor(
-    private readonly write: (chunk: string) => void,
+    private readonly out: Gatherer,
     private readonly exclusive: boolean,
     private readonly comments: boolean,
     private readonly inclusivePrefixes: ReadonlySet<string>,
@@ -95,9 +130,9 @@ class Canonicalizer {
         this.element(node, new Map(), false);
         afterRoot = true;
       } else if (node.type === 'pi' || (node.type === 'comment' && this.comments)) {
-        if (afterRoot) this.write('\n');
+        if (afterRoot) this.out.text('\n');
         this.leaf(node);
-        if (!afterRoot) this.write('\n');
+        if (!afterRoot) this.out.text('\n');
       }
     }
   }
@@ -119,22 +154,31 @@ class Canonicalizer {
     let out = '<' + el.name;
     for (const [p, u] of decls) out += (p === '' ? ' xmlns="' : ` xmlns:${p}="`) + escapeAttribute(u) + '"';
     for (const a of this.attributes(el, apex)) out += ` ${a.name}="${escapeAttribute(a.value)}"`;
-    this.write(out + '>');
+    this.out.text(out + '>');
     for (const child of el.children) this.child(child, inner);
-    this.write(`</${el.name}>`);
+    this.out.text(`</${el.name}>`);
   }
 
   private child(node: XmlNode, rendered: ReadonlyMap<string, string>): void {
     if (node.type === 'element') this.element(node, rendered, false);
     else if (node.type === 'text') {
-      const value = this.textOverrides.get(node) ?? node.value;
-      if (value.length > 0 && !this.exclude.has(node)) this.write(escapeText(value));
+      if (this.exclude.has(node)) return;
+      const override = this.textOverrides.get(node);
+      if (override === undefined && node instanceof RawText) {
+        for (const piece of node.pieces()) {
+          if (typeof piece !== 'string') this.out.bytes(piece);
+          else if (piece.length > 0) this.out.text(escapeText(piece));
+        }
+        return;
+      }
+      const value = override ?? node.value;
+      if (value.length > 0) this.out.text(escapeText(value));
     } else if (node.type === 'pi' || this.comments) this.leaf(node);
   }
 
   private leaf(node: XmlNode): void {
-    if (node.type === 'pi') this.write(`<?${node.target}${node.data ? ' ' + node.data : ''}?>`);
-    else if (node.type === 'comment') this.write(`<!--${node.value}-->`);
+    if (node.type === 'pi') this.out.text(`<?${node.target}${node.data ? ' ' + node.data : ''}?>`);
+    else if (node.type === 'comment') this.out.text(`<!--${node.value}-->`);
   }
 
   /** Canonical XML 1.0: every namespace in scope the output does not already have. */

@@ -64,7 +64,8 @@ function digestOf(input: ReferenceDigestInput, exclude: readonly XmlNode[], text
     input.doc,
     { algorithm: input.algorithm, exclude, comments: false, ...(textOverrides ? { textOverrides } : {}), ...(input.inclusivePrefixes ? { inclusivePrefixes: input.inclusivePrefixes } : {}) },
     (c) => {
-      hash.update(c, 'utf8');
+      if (typeof c === 'string') hash.update(c, 'utf8');
+      else hash.update(c);
       sinceCheck += c.length;
       if (sinceCheck > 1 << 20) {
         sinceCheck = 0;

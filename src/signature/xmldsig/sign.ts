@@ -8,11 +8,11 @@
  * attachments are left byte for byte and a large package costs one canonicalization pass.
  * @module
  */
-import { createHash, verify as cryptoVerify, X509Certificate } from 'node:crypto';
+import { createHash, verify as cryptoVerify } from 'node:crypto';
 import { EdxmlError, SignatureError } from '../../errors.js';
 import { XML_NAMESPACE } from '../../edxml/xml-tokenizer.js';
 import { childElements, firstChild, parseXmlTree, textOf, type XmlElement } from '../../edxml/xml-tree.js';
-import { certificatesFromPem, toCertificateDer } from '../certificate.js';
+import { certificatesFromPem, toCertificateDer, x509PublicKey } from '../certificate.js';
 import { C14N, EXC_C14N, canonicalize, canonicalizeTo, type C14nAlgorithm } from './c14n.js';
 import { locateHeader, type ByteRange } from './header-locator.js';
 import { resolveSignEdxmlOptions, type SignEdxmlOptions } from './sign-options.js';
@@ -68,7 +68,7 @@ export async function signEdxml(input: Uint8Array | string, options: SignEdxmlOp
   const chain = typeof o.chain === 'string' ? certificatesFromPem(o.chain) : (o.chain ?? []).map((c) => toCertificateDer(c));
   let certKey;
   try {
-    certKey = new X509Certificate(certificate).publicKey;
+    certKey = x509PublicKey(certificate);
   } catch (cause) {
     throw new SignatureError('VDXP_SIGNATURE_KEY_UNUSABLE', "the signer's certificate could not be read", { cause });
   }
@@ -97,7 +97,8 @@ export async function signEdxml(input: Uint8Array | string, options: SignEdxmlOp
   const hash = createHash(digestMethod.node);
   let sinceCheck = 0;
   canonicalizeTo(doc, { algorithm: c14n, exclude: old.map((c) => c.el), comments: false }, (chunk) => {
-    hash.update(chunk, 'utf8');
+    if (typeof chunk === 'string') hash.update(chunk, 'utf8');
+    else hash.update(chunk);
     sinceCheck += chunk.length;
     if (sinceCheck > 1 << 20) {
       sinceCheck = 0;

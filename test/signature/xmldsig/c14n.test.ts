@@ -191,10 +191,32 @@ describe('canonicalize', () => {
   });
 
   test('hands the output over in pieces that join to the whole', () => {
-    const doc = parseXmlTree(`<r a="1"><s>${'x'.repeat(10)}</s></r>`);
+    const doc = parseXmlTree(`<r a="1">${'<s>x &amp; y</s>'.repeat(5000)}</r>`);
     const pieces: string[] = [];
-    canonicalizeTo(doc, { algorithm: EXC_C14N }, (s) => pieces.push(s));
+    canonicalizeTo(doc, { algorithm: EXC_C14N }, (s) => pieces.push(s as string));
     expect(pieces.length).toBeGreaterThan(1);
+    expect(pieces.every((p) => typeof p === 'string')).toBe(true);
     expect(pieces.join('')).toBe(canonicalize(doc, { algorithm: EXC_C14N }));
+    expect(pieces.join('')).toBe(`<r a="1">${'<s>x &amp; y</s>'.repeat(5000)}</r>`);
+  });
+
+  test('hands long plain text read from bytes over as those bytes, unchanged', () => {
+    const base64 = Buffer.alloc(300_000, 'QUJD').toString('latin1');
+    const xml = Buffer.from(`<r>\n  <a>é &gt; 1</a>\n  <b xmlns="urn:b">${base64}</b>\n</r>`, 'utf8');
+    const doc = parseXmlTree(xml);
+    const pieces: (string | Uint8Array)[] = [];
+    canonicalizeTo(doc, { algorithm: EXC_C14N }, (s) => pieces.push(s));
+    const runs = pieces.filter((p): p is Uint8Array => typeof p !== 'string');
+    expect(runs.length).toBeGreaterThan(0);
+    expect(runs.every((r) => r.buffer === xml.buffer)).toBe(true); // views of the input, not copies
+    const joined = Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p))).toString('utf8');
+    expect(joined).toBe(`<r>\n  <a>é &gt; 1</a>\n  <b xmlns="urn:b">${base64}</b>\n</r>`);
+    expect(canonicalize(doc, { algorithm: EXC_C14N })).toBe(joined);
+  });
+
+  test('escapes long text that is not plain (markup characters, CR) as usual', () => {
+    const text = `${'A'.repeat(10_000)}&gt;${'B'.repeat(10_000)}`;
+    const doc = parseXmlTree(Buffer.from(`<r><a>${text}</a><b>${'C'.repeat(9000)}\r\n${'D'.repeat(9000)}</b></r>`));
+    expect(canonicalize(doc, { algorithm: C14N })).toBe(`<r><a>${'A'.repeat(10_000)}&gt;${'B'.repeat(10_000)}</a><b>${'C'.repeat(9000)}\n${'D'.repeat(9000)}</b></r>`);
   });
 });
