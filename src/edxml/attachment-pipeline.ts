@@ -86,6 +86,10 @@ export class AttachmentPipeline {
         const b = this.decoder.write(piece);
         if (b.length > 0) this.queue.push(b);
       },
+      writeBytes: (bytes) => {
+        const b = this.decoder.writeBytes(bytes);
+        if (b.length > 0) this.queue.push(b);
+      },
       end: () => {
         const b = this.decoder.end();
         if (b.length > 0) this.queue.push(b);

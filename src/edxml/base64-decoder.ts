@@ -60,6 +60,35 @@ export class Base64Decoder {
   }
 
   /**
+   * Decodes the next piece given as ASCII bytes (a plain run of the reader). Canonical base64
+   * without white space, the usual case, is decoded natively and checked by encoding it back;
+   * anything else takes the character-by-character path of {@link write}, with its errors.
+   * @throws {EdxmlError} VDXP_EDXML_INVALID as {@link write}
+   */
+  writeBytes(bytes: Uint8Array): Uint8Array {
+    const piece = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+    if (this.padded) return this.write(piece);
+    const carried = this.carry.length;
+    const text = this.carry + piece;
+    const usable = text.length - (text.length % 4);
+    if (usable === 0) return this.write(piece);
+    const whole = usable === text.length ? text : text.slice(0, usable);
+    const decoded = Buffer.from(whole, 'base64');
+    if (decoded.toString('base64') !== whole) return this.write(piece);
+    if (whole.endsWith('=')) {
+      this.padded = true;
+      this.padding = whole.endsWith('==') ? 2 : 1;
+    }
+    this.carry = '';
+    this.encodedChars += usable - carried;
+    this.decodedBytes += decoded.length;
+    // 1–3 characters left: checked and carried by the character path (they make no bytes yet),
+    // which also refuses them after padding.
+    if (usable < text.length) this.write(text.slice(usable));
+    return new Uint8Array(decoded.buffer, decoded.byteOffset, decoded.length);
+  }
+
+  /**
    * Ends the text; returns the last bytes.
    * @throws {EdxmlError} VDXP_EDXML_INVALID when the length cannot be base64
    */

@@ -97,6 +97,10 @@ function collectPayload(el: XmlElement, payloads: Map<XmlElement, Payload>): Tex
       const b = decoder.write(piece);
       if (b.length > 0) chunks.push(b);
     },
+    writeBytes: (bytes) => {
+      const b = decoder.writeBytes(bytes);
+      if (b.length > 0) chunks.push(b);
+    },
     end: () => {
       const b = decoder.end();
       if (b.length > 0) chunks.push(b);
