@@ -21,8 +21,15 @@ import { zipSingleEntry, zipSingleEntryStream } from './zip-writer.js';
 
 /** Bytes encoded per step: a multiple of 3, so each step's base64 stands alone (1 MiB of text). */
 const SLICE = 3 * 262_144;
-/** Base64 text gathered before a streamed chunk is handed over. */
-const OUT_CHUNK = 256 * 1024;
+/**
+ * Base64 text gathered before a streamed chunk is handed over, and bytes of an in-memory
+ * attachment encoded per streamed step. Small on purpose: every chunk is garbage once written,
+ * and chunks of a few tens of kilobytes die young (freed by the cheap young-generation GC)
+ * where chunks of a megabyte pile up until a full GC (the 200 MB streaming benchmark peaked
+ * at 129 MB RSS with 256 KiB chunks, 105 MB with 64 KiB).
+ */
+const OUT_CHUNK = 64 * 1024;
+const STREAM_SLICE = 3 * 16_384;
 
 /**
  * Writes an edoc or a status package in the strict edXML form: root `edXML` with the QCVN
@@ -167,5 +174,5 @@ async function* base64Chunks(file: { bytes: AsyncIterable<Uint8Array>; fileSize:
 }
 
 function* slices(data: Uint8Array): Generator<Uint8Array> {
-  for (let at = 0; at < data.length; at += SLICE) yield data.subarray(at, Math.min(data.length, at + SLICE));
+  for (let at = 0; at < data.length; at += STREAM_SLICE) yield data.subarray(at, Math.min(data.length, at + STREAM_SLICE));
 }

@@ -35,7 +35,7 @@ export type ParsedStreamedEdoc = Omit<EdocMessage, 'attachments'> & {
 export type ParsedEdxmlStream = ParsedStreamedEdoc | ParsedStatus;
 
 /** Input is handed to the tokenizer in slices this big, so queued attachment bytes stay small. */
-const SLICE_BYTES = 256 * 1024;
+const SLICE_BYTES = 64 * 1024;
 
 /**
  * Reads an edXML package from a stream of bytes, sending each attachment to a sink as it is

@@ -4,8 +4,9 @@
  * @module
  */
 import { PassThrough, type Readable } from 'node:stream';
-import { isAxiosError, type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { AxisNetworkError, AxisProtocolError, type AxisOperation } from '../errors.js';
+import { isAxiosError } from './axios-loader.js';
 
 /** One attempt to make. */
 export interface AttemptRequest {

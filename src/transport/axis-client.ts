@@ -4,9 +4,10 @@
  * @module
  */
 import type { Readable } from 'node:stream';
-import axios, { type AxiosInstance } from 'axios';
+import type { AxiosInstance } from 'axios';
 import { AxisProtocolError, type AxisOperation } from '../errors.js';
 import { runAttempt, type AttemptResponse } from './axis-attempt.js';
+import { loadAxios } from './axios-loader.js';
 import { prepareEdocBody, type EdocBody } from './edoc-body.js';
 import { AXIS_OPERATIONS } from './operations.js';
 import { resolveAxisClientOptions, type AxisClientOptions, type ResolvedAxisClientOptions } from './options.js';
@@ -57,12 +58,22 @@ interface CallSpec<T> {
  */
 export class AxisClient {
   readonly #options: ResolvedAxisClientOptions;
-  readonly #http: AxiosInstance;
+  #http: AxiosInstance | Promise<AxiosInstance> | undefined;
 
   /** @throws {ConfigError} VDXP_CONFIG_INVALID */
   constructor(options: AxisClientOptions) {
     this.#options = resolveAxisClientOptions(options);
-    this.#http = this.#options.axios ?? axios.create({ proxy: false, ...(this.#options.adapter ? { adapter: this.#options.adapter } : {}) });
+    this.#http = this.#options.axios;
+  }
+
+  /** The caller's axios instance, or one of our own made on the first request. */
+  #client(): AxiosInstance | Promise<AxiosInstance> {
+    this.#http ??= loadAxios().then((axios) => {
+      const created = axios.create({ proxy: false, ...(this.#options.adapter ? { adapter: this.#options.adapter } : {}) });
+      this.#http = created;
+      return created;
+    });
+    return this.#http;
   }
 
   /** The endpoint, without a trailing slash. */
@@ -224,6 +235,7 @@ export class AxisClient {
     const event = { operation: spec.operation, method: op.method, url: safeUrl, systemId: this.#options.systemId };
     return withRetry(
       async (attempt) => {
+        const http = await this.#client();
         const now = this.#options.now ? this.#options.now() : new Date();
         const { headers } = buildXroadHeaders({ systemId: this.#options.systemId, secret: this.#options.secret, params: spec.params, contentType: op.contentType, timestamp: now });
         headers['User-Agent'] = this.#options.userAgent;
@@ -233,7 +245,7 @@ export class AxisClient {
         started = performance.now();
         publishAxisRequest({ ...event, phase: 'start', attempt });
         const res = await runAttempt({
-          operation: spec.operation, attempt, http: this.#http, url, method: op.method, headers, data,
+          operation: spec.operation, attempt, http, url, method: op.method, headers, data,
           responseType: spec.responseType, timeoutMs: this.#options.timeoutMs, maxResponseBytes: this.#options.maxResponseBytes, signal: spec.signal,
         } as Parameters<typeof runAttempt>[0] & { responseType: 'buffer' });
         const value = await spec.read(res as AttemptResponse<Buffer> & AttemptResponse<Readable>, attempt);
