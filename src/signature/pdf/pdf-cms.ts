@@ -10,11 +10,12 @@
 import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
-import { checkAlgorithmPolicy, describeSignatureAlgorithm, DIGEST_OIDS, nodeHashName, readPublicKey, spkiOf, verifySignature, type DigestName } from '../algorithms.js';
-import { certificateFromDer, type ParsedCertificate } from '../certificate.js';
+import { checkAlgorithmPolicy, describeSignatureAlgorithm, DIGEST_OIDS, nodeHashName, publicKeyOf, verifySignature, type DigestName } from '../algorithms.js';
+import { readCertificate, type ParsedCertificate } from '../certificate.js';
 import { trustReason } from '../reasons.js';
 import type { Reason, ResolvedVerificationPolicy } from '../report.js';
 import { essCertHash, findSigner } from '../timestamp.js';
+import { derChildren, derElementAt, isUniversal } from '../der-walk.js';
 import { pdfReason } from './pdf-reasons.js';
 
 /** CMS and ESS object identifiers used by PDF signatures. */
@@ -68,19 +69,95 @@ const hashOf = (digest: DigestName, parts: readonly Uint8Array[]): Buffer => {
 };
 const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b));
 
-function parseSignedData(der: Uint8Array): pkijs.SignedData {
+/** What the check reads of a SignedData; certificates as DER, read by {@link readCertificate} (once per process). */
+interface SignedDataParts {
+  readonly signerInfos: readonly pkijs.SignerInfo[];
+  readonly encapContentInfo: pkijs.EncapsulatedContentInfo;
+  readonly certificateDers: readonly Uint8Array[];
+}
+
+/** id-signedData, as the content bytes of its OBJECT IDENTIFIER. */
+const SIGNED_DATA_OID = Buffer.from('2a864886f70d010702', 'hex');
+
+/**
+ * Reads the SignedData of `/Contents`. pkijs builds an object per ASN.1 element and parses
+ * every embedded certificate, which made up most of a signature check; the DER is walked
+ * instead to the parts that need pkijs (the signer infos, the content info). Anything the
+ * walk does not expect (BER lengths, another shape) is read by pkijs as a whole, which then
+ * decides.
+ * @throws when the CMS is malformed
+ */
+function parseSignedData(der: Uint8Array): SignedDataParts {
+  let end = der.length;
+  while (end > 0 && der[end - 1] === 0) end--; // /Contents is zero-padded
+  return walkSignedData(der.subarray(0, end)) ?? readSignedData(der);
+}
+
+function walkSignedData(body: Uint8Array): SignedDataParts | undefined {
+  const contentInfo = derElementAt(body, 0);
+  if (!isUniversal(contentInfo, 16) || contentInfo.bytes.length !== body.length) return undefined;
+  const [oid, wrapped, ...extra] = derChildren(contentInfo) ?? [];
+  if (!isUniversal(oid, 6) || !Buffer.from(oid.content).equals(SIGNED_DATA_OID) || !wrapped || wrapped.tagClass !== 2 || wrapped.tagNumber !== 0 || extra.length > 0) return undefined;
+  const [signedData, ...after] = derChildren(wrapped) ?? [];
+  if (!isUniversal(signedData, 16) || after.length > 0) return undefined;
+  const fields = derChildren(signedData);
+  if (!fields || fields.length < 4 || fields.length > 6) return undefined;
+  const [version, digestAlgorithms, content] = fields;
+  const signers = fields[fields.length - 1];
+  if (!isUniversal(version, 2) || !isUniversal(digestAlgorithms, 17) || !isUniversal(content, 16) || !isUniversal(signers, 17)) return undefined;
+  const certificateDers: Uint8Array[] = [];
+  let lastTag = -1;
+  for (const optional of fields.slice(3, -1)) {
+    // certificates [0] and crls [1], each at most once and in that order
+    if (optional.tagClass !== 2 || !optional.constructed || optional.tagNumber > 1 || optional.tagNumber <= lastTag) return undefined;
+    lastTag = optional.tagNumber;
+    if (optional.tagNumber !== 0) continue;
+    const choices = derChildren(optional);
+    if (!choices) return undefined;
+    for (const c of choices) if (isUniversal(c, 16)) certificateDers.push(c.bytes); // a Certificate; the other choices are tagged
+  }
+  const signerElements = derChildren(signers);
+  if (!signerElements) return undefined;
+  return {
+    signerInfos: signerElements.map((e) => new pkijs.SignerInfo({ schema: readAsn1(e.bytes) })),
+    encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: readAsn1(content.bytes) }),
+    certificateDers,
+  };
+}
+
+/** One ASN.1 value that must span `bytes`. */
+function readAsn1(bytes: Uint8Array): asn1js.AsnType {
+  const asn1 = asn1js.fromBER(bytes);
+  if (asn1.offset === -1 || asn1.offset !== bytes.length) throw new Error('malformed DER');
+  return asn1.result;
+}
+
+/** The SignedData read by pkijs as a whole (BER, unusual shapes); certificates taken out first, as DER. */
+function readSignedData(der: Uint8Array): SignedDataParts {
   const asn1 = asn1js.fromBER(der);
   if (asn1.offset === -1) throw new Error(asn1.result.error || 'bad DER');
   if (der.subarray(asn1.offset).some((b) => b !== 0)) throw new Error('data after the CMS');
   const info = new pkijs.ContentInfo({ schema: asn1.result });
   if (info.contentType !== pkijs.ContentInfo.SIGNED_DATA) throw new Error('not a SignedData');
-  return new pkijs.SignedData({ schema: info.content });
+  const content = info.content as asn1js.Sequence;
+  const fields = content instanceof asn1js.Sequence ? content.valueBlock.value : [];
+  const certificateDers: Uint8Array[] = [];
+  const at = fields.findIndex((f) => f.idBlock.tagClass === 3 && f.idBlock.tagNumber === 0);
+  const set = fields[at];
+  if (set instanceof asn1js.Constructed) {
+    for (const c of set.valueBlock.value) {
+      if (c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16) certificateDers.push(c.valueBeforeDecodeView);
+    }
+    fields.splice(at, 1);
+  }
+  const sd = new pkijs.SignedData({ schema: content });
+  return { signerInfos: sd.signerInfos, encapContentInfo: sd.encapContentInfo, certificateDers };
 }
 
 /** Checks the CMS of a PDF signature against the signed bytes. Problems are reasons, never throws. */
 export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
   const reasons: Reason[] = [];
-  let sd: pkijs.SignedData;
+  let sd: SignedDataParts;
   try {
     sd = parseSignedData(input.der);
   } catch {
@@ -91,10 +168,9 @@ export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
     return { reasons: [pdfReason('CMS_MALFORMED', { detail: `${sd.signerInfos.length} signers; exactly one is expected` })], certificates: [] };
   }
   const certificates: ParsedCertificate[] = [];
-  for (const c of sd.certificates ?? []) {
-    if (!(c instanceof pkijs.Certificate)) continue;
+  for (const der of sd.certificateDers) {
     try {
-      certificates.push(certificateFromDer(new Uint8Array(c.toSchema(false).toBER(false))));
+      certificates.push(readCertificate(der));
     } catch {
       reasons.push(trustReason('CHAIN_EXTRA_CERT_UNREADABLE'));
     }
@@ -152,7 +228,7 @@ export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
   try {
     const info = describeSignatureAlgorithm(signer.signatureAlgorithm);
     algorithmName = info.digest ? info.name : `${digest} with ${info.name}`;
-    signatureValid = verifySignature({ data, signature: signatureValue, algorithm: info, publicKey: spkiOf(found.pkijs), digest });
+    signatureValid = verifySignature({ data, signature: signatureValue, algorithm: info, publicKey: publicKeyOf(found.pkijs).key, digest });
     if (info.digest && info.digest !== digest) reasons.push(...checkAlgorithmPolicy(input.policy, { digest: info.digest }, 'signature algorithm'));
   } catch {
     reasons.push(trustReason('ALGORITHM_UNSUPPORTED', { detail: `signature ${signer.signatureAlgorithm.algorithmId}` }));
@@ -161,7 +237,7 @@ export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
   if (!signer.signedAttrs) digestValid = signatureValid;
   if (!signatureValid) reasons.push(pdfReason('SIGNATURE_INVALID'));
   try {
-    reasons.push(...checkAlgorithmPolicy(input.policy, { key: readPublicKey(spkiOf(found.pkijs)) }, "signer's key"));
+    reasons.push(...checkAlgorithmPolicy(input.policy, { key: publicKeyOf(found.pkijs) }, "signer's key"));
   } catch {
     reasons.push(trustReason('ALGORITHM_UNSUPPORTED', { detail: "signer's key" }));
   }

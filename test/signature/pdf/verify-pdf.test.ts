@@ -26,6 +26,26 @@ beforeAll(async () => {
 });
 
 describe('verifyPdf on PDFs signed by signPdf', () => {
+  test('a CMS in BER (indefinite lengths) reads like its DER form', async () => {
+    const signed = Buffer.from(await sign(createTestPdf(), pki.person));
+    const text = signed.toString('latin1');
+    const range = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)/.exec(text)!;
+    const b = Number(range[2]);
+    const c = Number(range[3]);
+    const open = text.indexOf('<', b);
+    const hexText = text.slice(open + 1, c - 1);
+    const der = Buffer.from(hexText, 'hex');
+    // ContentInfo 30 82 LL LL … → 30 80 … 00 00 (the same content, indefinite length)
+    expect(der[0]).toBe(0x30);
+    expect(der[1]).toBe(0x82);
+    const length = der.readUInt16BE(2);
+    const ber = Buffer.concat([Buffer.from([0x30, 0x80]), der.subarray(4, 4 + length), Buffer.from([0, 0])]);
+    const padded = (ber.toString('hex') + '0'.repeat(hexText.length)).slice(0, hexText.length);
+    const rewritten = Buffer.from(text.slice(0, open + 1) + padded + text.slice(c - 1), 'latin1');
+    const report = await verifyPdf(rewritten, { trust });
+    expect(report.signatures[0]).toMatchObject({ verdict: 'valid', digestValid: true, cmsSignatureValid: true });
+  });
+
   test.each([
     ['table', 'adbe.pkcs7.detached'],
     ['stream', 'adbe.pkcs7.detached'],
