@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { envNumber, repeats as repeatsOf, stats } from '../harness.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const worker = join(here, 'stream-worker.mjs');
@@ -33,8 +34,13 @@ async function sha256(path) {
   return h.digest('hex');
 }
 
-/** @returns {Promise<import('../run.mjs').BenchResult[]>} */
-export default async function streamMemory({ sizeMB = 100, repeats = 3, log }) {
+/**
+ * BENCH_STREAM_MB (200) sets the attachment's size, BENCH_REPEATS (3) the runs of each side.
+ * @returns {Promise<import('../harness.mjs').BenchResult[]>}
+ */
+export default async function streamMemory({ log }) {
+  const sizeMB = envNumber('BENCH_STREAM_MB', 200);
+  const repeats = repeatsOf(3);
   const dir = await mkdtemp(join(tmpdir(), 'vdxp-bench-stream-'));
   try {
     const attachment = join(dir, 'scan.bin');
@@ -77,11 +83,4 @@ export default async function streamMemory({ sizeMB = 100, repeats = 3, log }) {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-export function stats(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  const median = s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-  return { median, min: s[0], max: s.at(-1), runs: s.length };
 }

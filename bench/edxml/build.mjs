@@ -1,0 +1,34 @@
+// buildEdxml of an edoc with 1 × 1 MB, 1 × 20 MB and 10 × 2 MB attachments, against Node's
+// Buffer.toString('base64') of the same bytes plus a plain string concat of the header.
+import { buildEdxml } from '../../dist/index.js';
+import { sampleEdoc } from '../../dist/testing/index.js';
+import { interleave, repeats, timeRow } from '../harness.mjs';
+import { messageWith, NOW, SHAPES, splitAroundBase64 } from './packages.mjs';
+
+/** @returns {Promise<import('../harness.mjs').BenchResult[]>} */
+export default async function build({ log }) {
+  const results = [];
+  for (const shape of SHAPES) {
+    const message = messageWith(sampleEdoc, shape);
+    const built = buildEdxml(message, { now: NOW });
+    const { parts } = splitAroundBase64(Buffer.from(built).toString('utf8'));
+    const datas = message.attachments.map((a) => Buffer.from(a.data.buffer, a.data.byteOffset, a.data.length));
+    let sink;
+    const t = await interleave(
+      {
+        buildEdxml: () => {
+          sink = buildEdxml(message, { now: NOW });
+        },
+        base64: () => {
+          let s = parts[0];
+          for (let i = 0; i < datas.length; i++) s += datas[i].toString('base64') + parts[i + 1];
+          sink = s;
+        },
+      },
+      { repeats: repeats(shape.size > 4 * 1024 * 1024 ? 15 : 41), inner: shape.size * shape.count < 4 * 1024 * 1024 ? 5 : 1, log, label: shape.label },
+    );
+    if (sink === undefined) throw new Error('nothing built');
+    results.push(timeRow(`edxml build ${shape.label} vs base64 + concat`, t.buildEdxml, t.base64, { maxRatio: 2 }));
+  }
+  return results;
+}

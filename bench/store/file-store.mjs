@@ -1,0 +1,81 @@
+// FileStore: BENCH_STORE_WRITES (10 000) outbox entries added one after the other (each
+// durable before the next), against raw writes of the same bytes: open + write + fsync +
+// close + rename, one after the other. The writes are split into batches interleaved with
+// the baseline's batches. A third case, raw + fsync of the folder, is what a rename needs to
+// be durable itself (FileStore does it; the issue's baseline does not): it is reported as its
+// own row, without a target.
+import { open, mkdtemp, readFile, rename, rm, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { FileStore } from '../../dist/index.js';
+import { envNumber, interleave, repeats, timeRow } from '../harness.mjs';
+
+/** @returns {Promise<import('../harness.mjs').BenchResult[]>} */
+export default async function fileStore({ log }) {
+  const total = Math.round(envNumber('BENCH_STORE_WRITES', 10_000));
+  const batches = repeats(5);
+  const perBatch = Math.max(1, Math.round(total / batches));
+  const dir = await mkdtemp(join(process.env.BENCH_STORE_DIR ?? tmpdir(), 'vdxp-bench-store-'));
+  try {
+    const store = await FileStore.open({ dir: join(dir, 'store') });
+    const blob = await store.putBlob(new TextEncoder().encode('<edXML/>'));
+    let n = 0;
+    const entry = (id) => ({
+      id,
+      documentId: `000.00.00.G22,2025/03/10,${id}/VPCP-TTĐT`,
+      messageType: 'edoc',
+      operation: 'new',
+      from: '000.00.00.G22',
+      recipients: ['000.00.00.H41', '000.00.00.G09'],
+      blob,
+      summary: { code: `${id}/VPCP-TTĐT`, subject: 'V/v kết nối, liên thông phần mềm quản lý văn bản', priority: 0, businessDocType: 0 },
+      nextAttemptAt: new Date(0).toISOString(),
+      createdAt: new Date().toISOString(),
+    });
+    await store.addOutbox(entry('probe'));
+    // The bytes FileStore writes for one entry: the baseline writes the same.
+    const bytes = await readFile(join(dir, 'store', 'outbox', 'probe.json'));
+    const raw = join(dir, 'raw');
+    const rawTmp = join(dir, 'raw-tmp');
+    await mkdir(raw);
+    await mkdir(rawTmp);
+    let r = 0;
+    const rawWrite = async (syncFolder) => {
+      const id = `r${r++}`;
+      const tmp = join(rawTmp, `${id}.tmp`);
+      const handle = await open(tmp, 'w');
+      await handle.writeFile(bytes);
+      await handle.sync();
+      await handle.close();
+      await rename(tmp, join(raw, `${id}.json`));
+      if (syncFolder) {
+        const d = await open(raw, 'r');
+        await d.sync();
+        await d.close();
+      }
+    };
+    log(`${total} writes of ${bytes.length} bytes in ${batches} batches per case, in ${dir}`);
+    const t = await interleave(
+      {
+        'FileStore.addOutbox': async () => {
+          for (let i = 0; i < perBatch; i++) await store.addOutbox(entry(`o${n++}`));
+        },
+        'write+fsync+rename': async () => {
+          for (let i = 0; i < perBatch; i++) await rawWrite(false);
+        },
+        '+ fsync folder': async () => {
+          for (let i = 0; i < perBatch; i++) await rawWrite(true);
+        },
+      },
+      { repeats: batches, warmup: 0, log },
+    );
+    await store.close();
+    const per = (s) => ({ median: s.median / perBatch, min: s.min / perBatch, max: s.max / perBatch, runs: s.runs });
+    return [
+      timeRow(`FileStore ${total} outbox writes (per write) vs write+fsync+rename`, per(t['FileStore.addOutbox']), per(t['write+fsync+rename']), { maxRatio: 1.5 }),
+      timeRow(`FileStore ${total} outbox writes (per write) vs write+fsync+rename+fsync folder`, per(t['FileStore.addOutbox']), per(t['+ fsync folder'])),
+    ];
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
