@@ -30,7 +30,9 @@ import {
  * temporary files are discarded and every record is checked (a corrupt one is
  * `VDXP_STORE_CORRUPT`, never skipped). One process at a time: `LOCK` holds pid, host and
  * start time; a lock whose process is gone is taken over, and so are the leases its workers
- * held (work claimed by a killed process is claimable at once). Indexes live in memory.
+ * held (work claimed by a killed process is claimable at once). Indexes live in memory, and so
+ * do leases: a claim writes nothing (a lease on disk could only be dropped on the next open),
+ * it rides along with the record's next durable change.
  *
  * @example
  * ```ts
@@ -171,7 +173,7 @@ export class FileStore implements Store {
       const lease = leaseFor(options);
       const due = this.#outbox.values().filter((e) => isOutboxClaimable(e, options.now)).sort(byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
       const out: OutboxEntry[] = [];
-      for (const e of due.slice(0, Math.max(0, options.limit))) out.push(await this.#outbox.put(applyPatch(e, { lease })));
+      for (const e of due.slice(0, Math.max(0, options.limit))) out.push(this.#outbox.keep(applyPatch(e, { lease })));
       return out;
     });
   }
@@ -222,7 +224,7 @@ export class FileStore implements Store {
       const lease = leaseFor(options);
       const due = this.#inbox.values().filter((e) => isInboxClaimable(e, options.now)).sort(byKeys((e) => e.receivedAt, (e) => e.id));
       const out: InboxEntry[] = [];
-      for (const e of due.slice(0, Math.max(0, options.limit))) out.push(await this.#inbox.put(applyPatch(e, { lease })));
+      for (const e of due.slice(0, Math.max(0, options.limit))) out.push(this.#inbox.keep(applyPatch(e, { lease })));
       return out;
     });
   }

@@ -84,6 +84,13 @@ export class RecordFolder<T extends { readonly id: string }> {
     return frozen;
   }
 
+  /** Replaces a record in memory only (for state that must not outlive the process: leases). */
+  keep(record: T): T {
+    const frozen = freeze(structuredClone(record));
+    this.records.set(record.id, frozen);
+    return frozen;
+  }
+
   get(id: string): T | undefined {
     return this.records.get(id);
   }

@@ -141,6 +141,28 @@ describe('FileStore lock', () => {
   });
 });
 
+describe('FileStore leases', () => {
+  test('a claim writes nothing: the lease lives in memory and rides along with the next change', async () => {
+    const store = await FileStore.open({ dir });
+    const blob = await store.putBlob(Buffer.from('x'));
+    await store.addOutbox({
+      id: 'o1', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
+      nextAttemptAt: now, createdAt: now,
+    });
+    const file = join(dir, 'outbox', 'o1.json');
+    const before = await readFile(file, 'utf8');
+    const later = new Date(Date.parse(now) + 1000);
+    const [claimed] = await store.claimOutbox({ workerId: 'w1', limit: 5, leaseMs: 60_000, now: later });
+    expect(claimed).toMatchObject({ id: 'o1', version: 2, lease: { workerId: 'w1' } });
+    expect(await readFile(file, 'utf8')).toBe(before);
+    expect((await store.getOutbox('o1'))!.lease).toMatchObject({ workerId: 'w1' });
+    expect(await store.claimOutbox({ workerId: 'w2', limit: 5, leaseMs: 60_000, now: later })).toEqual([]);
+    await store.updateOutbox('o1', { state: 'sending' }, { version: 2 });
+    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ state: 'sending', version: 3, lease: { workerId: 'w1' } });
+    await store.close();
+  });
+});
+
 describe('FileStore on open', () => {
   test('leases held by an earlier process are dropped: its claimed work is claimable at once', async () => {
     const store = await FileStore.open({ dir });
