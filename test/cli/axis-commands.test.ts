@@ -16,13 +16,13 @@ const SECRET_H41 = 'cli-secret-h41-Wx2';
 let axis: LocalAxis;
 let dir: string;
 
-function io(env: Record<string, string>, stop = new AbortController().signal): CliIo & { out: () => string; err: () => string } {
+function io(env: Record<string, string>, stop = new AbortController().signal, terminal = false): CliIo & { out: () => string; err: () => string } {
   let out = '';
   let err = '';
   const sink = (f: (s: string) => void) => new Writable({ write(c, _e, cb) { f(String(c)); cb(); } });
   return {
     stdout: sink((s) => (out += s)),
-    stderr: sink((s) => (err += s)),
+    stderr: Object.assign(sink((s) => (err += s)), { isTTY: terminal }),
     env,
     cwd: dir,
     stopSignal: stop,
@@ -94,6 +94,32 @@ describe('vdxp axis commands against a LocalAxis', () => {
     expect((JSON.parse(sentList.out()) as { items: { receiveStatus: string; toCode: string }[] }).items).toEqual([
       expect.objectContaining({ toCode: H41.organId, receiveStatus: 'done' }),
     ]);
+  });
+
+  test('send and fetch --download of a large package show progress on a terminal, none with --json or without a terminal', async () => {
+    await writeFile(join(dir, 'big.edxml'), edocPackage(G22, [H41], { number: '602', pdfBytes: 6 * 1024 * 1024 }));
+    const watched = io(asG22(), undefined, true);
+    expect(await runCli(['send', 'big.edxml', '--type', 'edoc', '--from', G22.organId], watched)).toBe(0);
+    expect(watched.err()).toMatch(/hashing {2}[\d.]+ MB \/ 8\.0 MB \(\d+%\)/);
+    expect(watched.err()).toMatch(/sending {2}[\d.]+ MB \/ 8\.0 MB \(\d+%\)/);
+    expect(watched.err().endsWith('\r\x1b[K')).toBe(true);
+    expect(watched.out()).toMatch(/^sent .*big\.edxml \(edoc from 000\.00\.00\.G22\): DocId [0-9a-f]{24}\n$/);
+
+    const quiet = io(asG22(), undefined, true);
+    expect(await runCli(['send', 'big.edxml', '--json'], quiet)).toBe(0);
+    expect(quiet.err()).toBe('');
+    const piped = io(asG22());
+    expect(await runCli(['send', 'big.edxml'], piped)).toBe(0);
+    expect(piped.err()).toBe('');
+
+    const inbox = io(asH41());
+    expect(await runCli(['inbox', '--json'], inbox)).toBe(0);
+    const big = (JSON.parse(inbox.out()) as { items: { docId: string }[] }).items.at(-1)!.docId;
+    const fetched = io(asH41(), undefined, true);
+    expect(await runCli(['fetch', big, '--download', '-o', 'got.edxml'], fetched)).toBe(0);
+    expect(fetched.err()).toMatch(/downloading {2}[\d.]+ MB/);
+    expect(fetched.err().endsWith('\r\x1b[K')).toBe(true);
+    expect((await readFile(join(dir, 'got.edxml'))).length).toBeGreaterThan(8 * 1024 * 1024);
   });
 
   test('agencies lists the directory, --qd20 one level', async () => {

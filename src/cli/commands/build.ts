@@ -17,6 +17,7 @@ import { buildEdxmlStream } from '../../edxml/build.js';
 import { WrapModeSchema, type StreamAttachment } from '../../edxml/build-options.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, formatBytes, printError } from '../output.js';
+import { Progress } from '../progress.js';
 
 const HELP = `Usage: vdxp build --json MODEL.json [--attach FILE ...] -o OUT.edxml [--wrap MODE] [--any-agency-id]
 
@@ -94,12 +95,24 @@ export const buildCommand: CliCommand = {
     const outPath = resolve(io.cwd, args.output);
     try {
       const model = await readModel(modelPath);
-      const message = await withFileAttachments(model, dirname(modelPath), (args.attach ?? []).map((f) => resolve(io.cwd, f)));
+      const files = new Map<StreamAttachment, number>();
+      const message = await withFileAttachments(model, dirname(modelPath), (args.attach ?? []).map((f) => resolve(io.cwd, f)), files);
+      // progress over the attachments' bytes as they are read (they are nearly all of the package)
+      const progress = Progress.start(io, { label: 'building', total: [...files.values()].reduce((a, b) => a + b, 0) });
+      for (const a of files.keys()) {
+        const read = a.source;
+        a.source = () => progress.count(read() as AsyncIterable<Uint8Array>);
+      }
       const chunks = buildEdxmlStream(message, {
         wrap: wrap.data,
         strictAgencyIds: !args['any-agency-id'],
       });
-      const size = await writeAtomically(outPath, chunks);
+      let size: number;
+      try {
+        size = await writeAtomically(outPath, chunks);
+      } finally {
+        progress.finish();
+      }
       io.stdout.write(`wrote ${outPath} (${formatBytes(size)})\n`);
       return EXIT.ok;
     } catch (e) {
@@ -133,7 +146,7 @@ async function readModel(path: string): Promise<Record<string, unknown>> {
 }
 
 /** The model with `{ file }` attachments turned into streamed ones and the `--attach` files appended. */
-async function withFileAttachments(model: Record<string, unknown>, base: string, attach: string[]): Promise<never> {
+async function withFileAttachments(model: Record<string, unknown>, base: string, attach: string[], files: Map<StreamAttachment, number>): Promise<never> {
   const given = model.attachments;
   if (given === undefined && attach.length === 0) return model as never;
   const list = Array.isArray(given) ? given : given === undefined ? [] : undefined;
@@ -141,14 +154,14 @@ async function withFileAttachments(model: Record<string, unknown>, base: string,
   const used = list.flatMap((a: unknown) => (a && typeof a === 'object' && typeof (a as { contentId?: unknown }).contentId === 'string' ? [(a as { contentId: string }).contentId] : []));
   const out: unknown[] = [];
   for (const a of list) {
-    if (a && typeof a === 'object' && typeof (a as { file?: unknown }).file === 'string') out.push(await fileAttachment(a as FileAttachmentSpec, base, used));
+    if (a && typeof a === 'object' && typeof (a as { file?: unknown }).file === 'string') out.push(await fileAttachment(a as FileAttachmentSpec, base, used, files));
     else out.push(a);
   }
-  for (const file of attach) out.push(await fileAttachment({ file }, base, used));
+  for (const file of attach) out.push(await fileAttachment({ file }, base, used, files));
   return { ...model, attachments: out } as never;
 }
 
-async function fileAttachment(spec: FileAttachmentSpec, base: string, used: string[]): Promise<StreamAttachment> {
+async function fileAttachment(spec: FileAttachmentSpec, base: string, used: string[], files: Map<StreamAttachment, number>): Promise<StreamAttachment> {
   const path = resolve(base, spec.file);
   let size: number;
   try {
@@ -169,6 +182,7 @@ async function fileAttachment(spec: FileAttachmentSpec, base: string, used: stri
     source: () => createReadStream(path),
   };
   if (typeof spec.description === 'string') attachment.description = spec.description;
+  files.set(attachment, size);
   return attachment;
 }
 

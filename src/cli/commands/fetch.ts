@@ -13,6 +13,7 @@ import { IoError, VdxpError } from '../../errors.js';
 import { AXIS_FLAGS_HELP, axisClientFrom, parseAxisArgs, printAxisError } from '../axis-flags.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, formatBytes, printJson } from '../output.js';
+import { Progress } from '../progress.js';
 
 const HELP = `Usage: vdxp fetch DOCID [-o FILE] [--download]
 
@@ -54,19 +55,23 @@ export const fetchCommand: CliCommand = {
           done(null, chunk);
         },
       });
+      // a download streams: its size is known only at the end, so the line shows bytes
+      const progress = Progress.start(io, { label: 'downloading', json });
       if (out === '-') {
-        await pipeline(source, tap, io.stdout, { end: false });
+        await pipeline(source, tap, progress.tap(), io.stdout, { end: false }).finally(() => progress.finish());
         return EXIT.ok;
       }
       const path = resolve(io.cwd, out);
       const tmp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.part`);
       try {
-        await pipeline(source, tap, createWriteStream(tmp, { flags: 'wx' }));
+        await pipeline(source, tap, progress.tap(), createWriteStream(tmp, { flags: 'wx' }));
         await rename(tmp, path);
       } catch (e) {
         await unlink(tmp).catch(() => undefined);
         if ((e as { code?: string }).code?.startsWith('VDXP_')) throw e;
         throw new IoError(path, `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
+      } finally {
+        progress.finish();
       }
       const sha256 = hash.digest('hex');
       if (json) printJson(io, { ok: true, docId, file: path, bytes: size, sha256 });

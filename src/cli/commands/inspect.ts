@@ -4,7 +4,7 @@
  * @internal
  * @module
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IoError, VdxpError } from '../../errors.js';
@@ -13,6 +13,7 @@ import type { Organization } from '../../edxml/model.js';
 import { parseEdxmlStream, type ParsedEdxmlStream, type ParsedStreamedEdoc } from '../../edxml/parse-stream.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, formatBytes, printJson } from '../output.js';
+import { Progress } from '../progress.js';
 
 const HELP = `Usage: vdxp inspect FILE [--json]
 
@@ -44,17 +45,25 @@ export const inspectCommand: CliCommand = {
     }
     const [file, ...extra] = parsed.positionals;
     if (!file || extra.length > 0) throw new VdxpError('VDXP_CLI_USAGE', 'expected one FILE; usage: vdxp inspect FILE [--json]');
-    const model = await readPackage(resolve(io.cwd, file));
+    const model = await readPackage(resolve(io.cwd, file), io, parsed.values.json === true);
     if (parsed.values.json) printJson(io, model);
     else io.stdout.write(describe(model));
     return EXIT.ok;
   },
 };
 
-async function readPackage(path: string): Promise<ParsedEdxmlStream> {
+async function readPackage(path: string, io: CliIo, json: boolean): Promise<ParsedEdxmlStream> {
   const stream = createReadStream(path);
+  let size: number | undefined;
   const opened = new Promise<void>((ok, ko) => {
-    stream.once('open', () => ok());
+    stream.once('open', (fd: number) => {
+      try {
+        size = fstatSync(fd).size;
+      } catch {
+        // the size only feeds the progress line
+      }
+      ok();
+    });
     stream.once('error', ko);
   });
   try {
@@ -62,10 +71,12 @@ async function readPackage(path: string): Promise<ParsedEdxmlStream> {
   } catch (cause) {
     throw new IoError(path, `cannot read ${path}: ${(cause as NodeJS.ErrnoException).code ?? 'error'}`, { cause });
   }
+  const progress = Progress.start(io, { label: 'reading', ...(size !== undefined ? { total: size } : {}), json });
   try {
     // The reader hashes and measures each attachment itself: the sinks keep nothing.
-    return await parseEdxmlStream(stream, { attachmentSink: () => ({ write: () => undefined, end: () => undefined }) });
+    return await parseEdxmlStream(progress.count<Buffer>(stream), { attachmentSink: () => ({ write: () => undefined, end: () => undefined }) });
   } finally {
+    progress.finish();
     stream.destroy();
   }
 }

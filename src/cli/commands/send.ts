@@ -3,13 +3,18 @@
  * @internal
  * @module
  */
-import { readFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import { resolve } from 'node:path';
 import { IoError, VdxpError } from '../../errors.js';
 import { parseEdxml } from '../../edxml/parse.js';
 import { AXIS_FLAGS_HELP, axisClientFrom, parseAxisArgs, printAxisError } from '../axis-flags.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, printJson } from '../output.js';
+import { Progress } from '../progress.js';
+import type { EdocBody } from '../../transport/edoc-body.js';
 
 const HELP = `Usage: vdxp send FILE [--type edoc|status] [--from CODE] [--to CODE,CODE] [--hash-form sdk|standard]
 
@@ -60,9 +65,15 @@ export const sendCommand: CliCommand = {
         from ??= message.from.organId;
       }
       const to = typeof args.values.to === 'string' ? args.values.to.split(',').map((s) => s.trim()).filter(Boolean) : undefined;
-      const res = await client.sendEdoc({ path: file }, {
-        messageType: type as 'edoc' | 'status', from, hashForm, ...(to && to.length > 0 ? { to } : {}), signal: io.stopSignal,
-      });
+      const body = await bodyWithProgress(file, io, json);
+      let res;
+      try {
+        res = await client.sendEdoc(body.body, {
+          messageType: type as 'edoc' | 'status', from, hashForm, ...(to && to.length > 0 ? { to } : {}), ...body.options, signal: io.stopSignal,
+        });
+      } finally {
+        body.finish();
+      }
       if (json) printJson(io, { ok: true, docId: res.docId, messageType: type, from, file });
       else io.stdout.write(`sent ${file} (${type} from ${from}): DocId ${res.docId}\n`);
       return EXIT.ok;
@@ -75,3 +86,33 @@ export const sendCommand: CliCommand = {
     }
   },
 };
+
+/**
+ * The file as the body of sendEdoc. For a person watching a large file: hashed in one pass
+ * and streamed in another, each with a progress line; otherwise `{ path }`, which the client
+ * hashes and streams the same way, silently.
+ */
+async function bodyWithProgress(file: string, io: CliIo, json: boolean): Promise<{ body: EdocBody; options: { sha256?: string; size?: number }; finish: () => void }> {
+  let size: number;
+  try {
+    size = (await stat(file)).size;
+  } catch (e) {
+    throw new IoError(file, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
+  }
+  const hashing = Progress.start(io, { label: 'hashing', total: size, json });
+  if (!hashing.active) return { body: { path: file }, options: {}, finish: () => undefined };
+  const hash = createHash('sha256');
+  try {
+    await pipeline(createReadStream(file), hashing.tap(), hash, { signal: io.stopSignal });
+  } catch (e) {
+    if ((e as { name?: string }).name === 'AbortError') throw e;
+    throw new IoError(file, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`, { cause: e });
+  } finally {
+    hashing.finish();
+  }
+  const sending = Progress.start(io, { label: 'sending', total: size, json });
+  const stream = createReadStream(file);
+  const tap = sending.tap();
+  stream.on('error', (e) => tap.destroy(e));
+  return { body: stream.pipe(tap), options: { sha256: hash.digest('hex'), size }, finish: () => sending.finish() };
+}

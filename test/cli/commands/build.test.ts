@@ -29,6 +29,20 @@ async function setUp(json: string) {
 }
 
 describe('vdxp build', () => {
+  test('shows building progress on a terminal for large attachments, and erases it', async () => {
+    await setUp(modelJson());
+    await writeFile(join(dir, 'scan.pdf'), Buffer.alloc(6 * 1024 * 1024, 1));
+    const io = capturedIo(dir);
+    const terminal = { ...io, stderr: Object.assign(io.stderr, { isTTY: true }) };
+    expect(await runCli(['build', '--json', 'model.json', '--attach', 'scan.pdf', '-o', 'big.edxml'], terminal)).toBe(0);
+    expect(io.err()).toMatch(/building {2}[\d.]+ MB \/ 6\.0 MB \(\d+%\)/);
+    expect(io.err().endsWith('\r\x1b[K')).toBe(true);
+    expect(io.out()).toMatch(/^wrote .*big\.edxml \(8\.0 MB\)\n$/);
+    const quiet = capturedIo(dir);
+    expect(await runCli(['build', '--json', 'model.json', '--attach', 'scan.pdf', '-o', 'big2.edxml'], quiet)).toBe(0);
+    expect(quiet.err()).toBe('');
+  });
+
   test('writes a package from a JSON model with files relative to it and --attach files', async () => {
     await setUp(modelJson());
     const io = capturedIo(dir);

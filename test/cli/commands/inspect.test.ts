@@ -13,9 +13,9 @@ import { projectRoot, sharedFixtures } from '../../helpers/shared-fixtures.js';
 
 const run = promisify(execFile);
 
-async function cli(argv: string[], cwd: string) {
+async function cli(argv: string[], cwd: string, terminal = false) {
   const stdout = new PassThrough();
-  const stderr = new PassThrough();
+  const stderr = Object.assign(new PassThrough(), { isTTY: terminal });
   let out = '';
   let err = '';
   stdout.on('data', (c) => (out += c));
@@ -118,6 +118,19 @@ describe('vdxp inspect', () => {
     const flag = await cli(['inspect', 'edoc.edxml', '--yaml'], dir);
     expect(flag.code).toBe(2);
     expect(flag.err).toMatch(/^VDXP_CLI_USAGE: /);
+  });
+
+  test('shows reading progress for a large package on a terminal, none with --json', async () => {
+    const big = Buffer.alloc(6 * 1024 * 1024, 7).toString('base64');
+    await writeFile(join(dir, 'big.edxml'), edocXml({ attachments: [{ id: '1', name: 'scan.pdf', b64: big }] }));
+    const shown = await cli(['inspect', 'big.edxml'], dir, true);
+    expect(shown.code).toBe(0);
+    expect(shown.err).toMatch(/reading {2}[\d.]+ MB \/ 8\.0 MB \(\d+%\)/);
+    expect(shown.err.endsWith('\r\x1b[K')).toBe(true);
+    expect(shown.out).toMatch(/scan\.pdf {2}application\/pdf {2}6\.0 MB/);
+    const json = await cli(['inspect', 'big.edxml', '--json'], dir, true);
+    expect(json.code).toBe(0);
+    expect(json.err).toBe('');
   });
 
   test('prints its help', async () => {
