@@ -89,10 +89,12 @@ export function checkForWrite(
   const issues: Issue[] = [];
   const add = (code: string, path: string, message: string) => issues.push({ code, path, message });
 
-  for (const [path, value] of allStrings(message, [])) {
+  forEachString(message, [], (value, at) => {
     const bad = firstForbiddenCharacter(value);
-    if (bad !== undefined) add('invalid_character', path, `${label(path)} contains U+${bad.toString(16).toUpperCase().padStart(4, '0')}, which XML cannot carry`);
-  }
+    if (bad === undefined) return;
+    const path = at.join('.');
+    add('invalid_character', path, `${label(path)} contains U+${bad.toString(16).toUpperCase().padStart(4, '0')}, which XML cannot carry`);
+  });
   for (const rule of TEXT_LIMITS) {
     for (const [path, value] of rule.select(message)) {
       const length = value === undefined ? 0 : [...value].length;
@@ -218,15 +220,35 @@ function agencyIds(m: Message): [string, string][] {
   return out;
 }
 
-function allStrings(value: unknown, path: (string | number)[]): [string, string][] {
-  if (typeof value === 'string') return [[path.join('.'), value]];
-  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return [];
-  const entries = Array.isArray(value) ? value.map((v, i) => [i, v] as const) : Object.entries(value);
-  return entries.flatMap(([k, v]) => allStrings(v, [...path, k]));
+/** Calls `visit` with every string in `value` and its path (an array reused between calls). */
+function forEachString(value: unknown, path: (string | number)[], visit: (value: string, path: readonly (string | number)[]) => void): void {
+  if (typeof value === 'string') {
+    visit(value, path);
+    return;
+  }
+  if (value === null || typeof value !== 'object' || value instanceof Uint8Array) return;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      path.push(i);
+      forEachString(value[i], path, visit);
+      path.pop();
+    }
+    return;
+  }
+  for (const k in value) {
+    if (!Object.hasOwn(value, k)) continue;
+    path.push(k);
+    forEachString((value as Record<string, unknown>)[k], path, visit);
+    path.pop();
+  }
 }
+
+/** Characters that may be forbidden: C0 controls but tab/LF/CR, any surrogate, U+FFFE/U+FFFF. */
+const MAYBE_FORBIDDEN = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ud800-\udfff\ufffe\uffff]/;
 
 /** The first code point XML 1.0 cannot carry (C0 controls but tab/LF/CR, lone surrogates, U+FFFE/U+FFFF), or undefined. */
 export function firstForbiddenCharacter(s: string): number | undefined {
+  if (!MAYBE_FORBIDDEN.test(s)) return undefined; // the usual case, in one native pass
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
     if (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) return c;

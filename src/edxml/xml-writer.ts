@@ -30,6 +30,7 @@ const ATTRIBUTE_ESCAPES: Readonly<Record<string, string>> = {
   '\r': '&#13;',
 };
 
+const INDENTS = Array.from({ length: 16 }, (_, i) => '  '.repeat(i));
 const NAME = /^[A-Za-z_][\w.-]*(?::[A-Za-z_][\w.-]*)?$/;
 
 function refuseForbidden(text: string, where: string): void {
@@ -113,7 +114,7 @@ export class XmlWriter {
   }
 
   private indent(): string {
-    return '  '.repeat(this.open.length);
+    return INDENTS[this.open.length] ?? '  '.repeat(this.open.length);
   }
 }
 
@@ -123,7 +124,12 @@ function attrs(attributes: Readonly<Record<string, string>>): string {
   return out;
 }
 
+/** Names already checked (the writer uses a few dozen, again and again). */
+const checkedNames = new Set<string>();
+
 function checkName(name: string): string {
+  if (checkedNames.has(name)) return name;
   if (!NAME.test(name)) throw new Error(`XmlWriter: not an XML name: ${name}`);
+  if (checkedNames.size < 1000) checkedNames.add(name);
   return name;
 }
