@@ -320,7 +320,7 @@ export class XmlTokenizer {
     const inner = tag.slice(1, selfClosing ? -2 : -1);
     const nameMatch = /^[^\s/>]+/.exec(inner);
     const name = nameMatch?.[0] ?? '';
-    if (!NAME_RE.test(name)) this.fail('VDXP_EDXML_NOT_XML', `malformed element name ${JSON.stringify(name.slice(0, 40))}`);
+    if (!isName(name)) this.fail('VDXP_EDXML_NOT_XML', `malformed element name ${JSON.stringify(name.slice(0, 40))}`);
     const depth = this.stack.length + 1;
     if (depth > this.limits.maxDepth) this.fail('VDXP_EDXML_LIMIT', `elements nested deeper than ${this.limits.maxDepth}`);
     if (++this.elements > this.limits.maxElements) this.fail('VDXP_EDXML_LIMIT', `more than ${this.limits.maxElements} elements`);
@@ -328,23 +328,25 @@ export class XmlTokenizer {
     const raw = parseAttributes(inner.slice(name.length), (m) => this.fail('VDXP_EDXML_NOT_XML', `${m} in <${name}>`));
     if (raw.length > this.limits.maxAttributes) this.fail('VDXP_EDXML_LIMIT', `more than ${this.limits.maxAttributes} attributes on <${name}>`);
     const parentScope = this.stack.at(-1)?.scope ?? ROOT_SCOPE;
-    const namespaces = new Map<string, string>();
+    let namespaces: Map<string, string> | undefined;
     const values: string[] = [];
-    const seen = new Set<string>();
+    const seen = raw.length > 1 ? new Set<string>() : undefined;
     for (const [qn, v] of raw) {
-      if (seen.has(qn)) this.fail('VDXP_EDXML_NOT_XML', `duplicate attribute ${qn} on <${name}>`);
-      seen.add(qn);
+      if (seen) {
+        if (seen.has(qn)) this.fail('VDXP_EDXML_NOT_XML', `duplicate attribute ${qn} on <${name}>`);
+        seen.add(qn);
+      }
       const value = this.normalizeAttribute(v);
       values.push(value);
-      if (qn === 'xmlns') namespaces.set('', value);
+      if (qn === 'xmlns') (namespaces ??= new Map()).set('', value);
       else if (qn.startsWith('xmlns:')) {
         const p = qn.slice(6);
         if (value === '') this.fail('VDXP_EDXML_NOT_XML', `empty namespace for prefix ${p}`);
-        namespaces.set(p, value);
+        (namespaces ??= new Map()).set(p, value);
       }
     }
     let scope = parentScope;
-    if (namespaces.size > 0) {
+    if (namespaces) {
       const merged = new Map(parentScope);
       for (const [p, u] of namespaces) merged.set(p, u);
       scope = merged;
@@ -358,15 +360,17 @@ export class XmlTokenizer {
       else if (ap) auri = this.resolve(ap, scope, false, qn);
       return { name: qn, prefix: qn === 'xmlns' ? '' : ap, local: qn === 'xmlns' ? 'xmlns' : al, uri: auri, value: values[i]! };
     });
-    const seenExpanded = new Set<string>();
-    for (const a of attributes) {
-      if (!a.uri || a.uri === XMLNS_NAMESPACE) continue;
-      const key = `${a.uri}|${a.local}`;
-      if (seenExpanded.has(key)) this.fail('VDXP_EDXML_NOT_XML', `duplicate attribute ${a.name} on <${name}>`);
-      seenExpanded.add(key);
+    if (attributes.length > 1) {
+      const seenExpanded = new Set<string>();
+      for (const a of attributes) {
+        if (!a.uri || a.uri === XMLNS_NAMESPACE) continue;
+        const key = `${a.uri}|${a.local}`;
+        if (seenExpanded.has(key)) this.fail('VDXP_EDXML_NOT_XML', `duplicate attribute ${a.name} on <${name}>`);
+        seenExpanded.add(key);
+      }
     }
     this.mode = 'content';
-    this.handler.startElement({ name, prefix, local, uri, attributes, namespaces, scope, selfClosing, depth });
+    this.handler.startElement({ name, prefix, local, uri, attributes, namespaces: namespaces ?? NO_NAMESPACES, scope, selfClosing, depth });
     if (selfClosing) {
       this.handler.endElement(name, depth);
       if (depth === 1) this.mode = 'epilog';
@@ -417,6 +421,17 @@ export class XmlTokenizer {
 }
 
 const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([['xml', XML_NAMESPACE]]);
+const NO_NAMESPACES: ReadonlyMap<string, string> = new Map();
+
+/** Names already found well-formed (documents repeat a few dozen names many times). */
+const knownNames = new Set<string>();
+
+function isName(name: string): boolean {
+  if (knownNames.has(name)) return true;
+  if (!NAME_RE.test(name)) return false;
+  if (knownNames.size < 4096) knownNames.add(name);
+  return true;
+}
 
 function isXmlChar(cp: number): boolean {
   return (
@@ -431,15 +446,20 @@ function splitName(qn: string): [string, string] {
 
 /** Index of the '>' closing the tag at s[0], skipping quoted values; -1 when not yet there. */
 function findTagEnd(s: string): number {
-  let quote = '';
-  for (let i = 1; i < s.length; i++) {
-    const c = s[i];
-    if (quote) {
-      if (c === quote) quote = '';
-    } else if (c === '"' || c === "'") quote = c;
-    else if (c === '>') return i;
+  let from = 1;
+  for (;;) {
+    const gt = s.indexOf('>', from);
+    if (gt < 0) return -1;
+    // a quote before that '>' opens a value, which may hold '>': skip the value and look again
+    const between = s.slice(from, gt);
+    const dq = between.indexOf('"');
+    const sq = between.indexOf("'");
+    if (dq < 0 && sq < 0) return gt;
+    const q = from + (dq < 0 ? sq : sq < 0 ? dq : Math.min(dq, sq));
+    const close = s.indexOf(s[q]!, q + 1);
+    if (close < 0) return -1;
+    from = close + 1;
   }
-  return -1;
 }
 
 function parseAttributes(s: string, fail: (m: string) => never): [string, string][] {
@@ -452,7 +472,7 @@ function parseAttributes(s: string, fail: (m: string) => never): [string, string
     const m = re.exec(s);
     if (!m) fail(`malformed attributes ${JSON.stringify(s.slice(pos, pos + 30).trim())}`);
     const name = m[1]!;
-    if (!NAME_RE.test(name)) fail(`malformed attribute name ${JSON.stringify(name.slice(0, 30))}`);
+    if (!isName(name)) fail(`malformed attribute name ${JSON.stringify(name.slice(0, 30))}`);
     out.push([name, m[2] ?? m[3] ?? '']);
     pos = re.lastIndex;
   }
