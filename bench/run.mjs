@@ -27,7 +27,8 @@ if (process.argv[2] === '--child') {
   const log = (line) => console.log(`  ${line}`);
   const mod = await import(BENCHMARKS[name]);
   const results = await mod.default({ log });
-  process.send({ results }, () => process.exit(0));
+  if (process.send) process.send({ results }, () => process.exit(0));
+  else console.log(JSON.stringify(results, null, 2)); // run by hand (e.g. under a profiler)
 } else {
   await main();
 }
