@@ -29,7 +29,7 @@ export default async function parse({ log }) {
           sink = [parser.parse(bytes), b64.map((s) => Buffer.from(s, 'base64'))];
         },
       },
-      { repeats: repeats(shape.size > 4 * 1024 * 1024 ? 11 : 31), log, label: shape.label },
+      { repeats: repeats(shape.size > 4 * 1024 * 1024 ? 7 : 21), log, label: shape.label },
     );
     if (sink === undefined) throw new Error('nothing parsed');
     results.push(timeRow(`edxml parse ${shape.label} vs fast-xml-parser + base64`, t.parseEdxml, t['fast-xml-parser + base64'], { maxRatio: 2 }));
