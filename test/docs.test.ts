@@ -11,5 +11,5 @@ describe('the API documentation', () => {
     );
     expect(run.out).not.toMatch(/\[warning\]|\[error\]/);
     expect(run.code).toBe(0);
-  });
+  }, 300_000);
 });
