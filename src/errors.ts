@@ -36,9 +36,12 @@ export type VdxpErrorCode =
   | 'VDXP_STORE_CONFLICT'
   | 'VDXP_STORE_CORRUPT'
   | 'VDXP_STORE_LOCKED'
+  | 'VDXP_STORE_NOT_FOUND'
   | 'VDXP_CONNECTOR_SECRET_REFUSED'
   | 'VDXP_CONNECTOR_BAD_TRANSITION'
   | 'VDXP_CONNECTOR_NOT_FOUND'
+  | 'VDXP_CONNECTOR_REASON_REQUIRED'
+  | 'VDXP_CONNECTOR_STOPPED'
   | 'VDXP_CLI_USAGE'
   | 'VDXP_IO';
 
@@ -277,6 +280,57 @@ export class AxisError extends VdxpError {
     this.errorDesc = fields.errorDesc;
     this.httpStatus = fields.httpStatus;
     this.attempt = fields.attempt;
+  }
+}
+
+// --- store -------------------------------------------------------------------------------
+
+/**
+ * A store could not do what was asked:
+ * - `VDXP_STORE_IO`: the file system or database failed (the change was not made);
+ * - `VDXP_STORE_CONFLICT`: an update's expectation (version, lease holder) was not met —
+ *   another worker changed or claimed the record;
+ * - `VDXP_STORE_CORRUPT`: stored data cannot be read (never silently ignored);
+ * - `VDXP_STORE_LOCKED`: another live process holds the store;
+ * - `VDXP_STORE_NOT_FOUND`: no record or blob with that id.
+ */
+export class StoreError extends VdxpError {
+  override name = 'StoreError';
+  /** The file or record concerned, when there is one (never document content). */
+  readonly location: string | undefined;
+
+  constructor(
+    code: 'VDXP_STORE_IO' | 'VDXP_STORE_CONFLICT' | 'VDXP_STORE_CORRUPT' | 'VDXP_STORE_LOCKED' | 'VDXP_STORE_NOT_FOUND',
+    message: string,
+    options?: ErrorOptions & { location?: string },
+  ) {
+    super(code, message, options);
+    this.location = options?.location;
+  }
+}
+
+// --- connector ---------------------------------------------------------------------------
+
+/**
+ * The connector refused an operation:
+ * - `VDXP_CONNECTOR_SECRET_REFUSED`: the document is marked secret (Mật, Tối mật, Tuyệt mật);
+ * - `VDXP_CONNECTOR_BAD_TRANSITION`: a status move the workflow does not allow;
+ * - `VDXP_CONNECTOR_REASON_REQUIRED`: 02, 13, revoke and refusals need a reason;
+ * - `VDXP_CONNECTOR_NOT_FOUND`: no such document, inbox entry or decision;
+ * - `VDXP_CONNECTOR_STOPPED`: the connector is stopped or its signal aborted.
+ */
+export class ConnectorError extends VdxpError {
+  override name = 'ConnectorError';
+  /** Vietnamese text of the refusal, for the clerk's screen. */
+  readonly messageVi: string;
+
+  constructor(
+    code: Extract<VdxpErrorCode, `VDXP_CONNECTOR_${string}`>,
+    message: string,
+    options?: ErrorOptions & { messageVi?: string },
+  ) {
+    super(code, message, options);
+    this.messageVi = options?.messageVi ?? message;
   }
 }
 

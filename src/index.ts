@@ -243,3 +243,57 @@ export {
   type XroadVerification,
   type XroadRefusal,
 } from './transport/xroad-header-verifier.js';
+
+// --- store: the Store interface, FileStore, StoreError -----------------------------------
+export { StoreError } from './errors.js';
+export {
+  STORE_ID_PATTERN,
+  type Store,
+  type Lease,
+  type BlobInfo,
+  type PutBlobOptions,
+  type StoreMessageType,
+  type MessageSummary,
+  type StoredResponseFor,
+  type StoredError,
+  type OutboxState,
+  type OutboxEntry,
+  type NewOutboxEntry,
+  type OutboxPatch,
+  type OutboxFilter,
+  type VerificationSummary,
+  type InboxEntry,
+  type NewInboxEntry,
+  type InboxPatch,
+  type InboxFilter,
+  type AddInboxResult,
+  type StatusRecord,
+  type NewStatusRecord,
+  type StatusFilter,
+  type Decision,
+  type NewDecision,
+  type DecisionPatch,
+  type QuarantineEntry,
+  type ClaimOptions,
+  type UpdateExpectation,
+  type AddResult,
+} from './store/store.js';
+export {
+  statusRecordId,
+  inboxDocumentKey,
+  applyPatch,
+  checkExpectation,
+  isLeaseFree,
+  isOutboxClaimable,
+  isInboxClaimable,
+  leaseFor,
+} from './store/store-rules.js';
+export {
+  BlobInfoSchema,
+  OutboxEntrySchema,
+  InboxEntrySchema,
+  StatusRecordSchema,
+  DecisionSchema,
+  QuarantineEntrySchema,
+} from './store/record-schemas.js';
+export { FileStore, FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store.js';

@@ -1,0 +1,115 @@
+/**
+ * Crash-safe file writes for {@link FileStore}: write a temporary file, fsync it, rename it
+ * into place, fsync the folder. A reader sees the old file or the new one, never a torn one.
+ * @internal
+ * @module
+ */
+import { createHash, randomUUID } from 'node:crypto';
+import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { join } from 'node:path';
+import { StoreError } from '../errors.js';
+
+/** Where and how durably to write. */
+export interface DurableTarget {
+  /** Folder for temporary files, on the same file system as the targets. */
+  readonly tmpDir: string;
+  /** fsync files and folders (off only for throwaway stores). */
+  readonly fsync: boolean;
+}
+
+/** Flushes a folder's entries (a rename is durable only once its folder is synced). */
+export async function syncDir(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Writes `data` to `dir/name` atomically and durably.
+ * @throws {StoreError} VDXP_STORE_IO
+ */
+export async function writeDurably(target: DurableTarget, dir: string, name: string, data: string | Uint8Array): Promise<void> {
+  const tmp = join(target.tmpDir, `${randomUUID()}.tmp`);
+  try {
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(data);
+      if (target.fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, join(dir, name));
+    if (target.fsync) await syncDir(dir);
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    throw ioError(`cannot write ${name}`, e, join(dir, name));
+  }
+}
+
+/** What {@link streamDurably} wrote. */
+export interface StreamedFile {
+  readonly size: number;
+  readonly sha256: string;
+}
+
+/**
+ * Streams chunks into `dir/name` (temporary file, fsync, rename, fsync folder), hashing and
+ * counting on the way. Nothing is left behind when the source fails, `maxBytes` is passed or
+ * the signal aborts.
+ * @throws {StoreError} VDXP_STORE_IO
+ */
+export async function streamDurably(
+  target: DurableTarget,
+  dir: string,
+  name: string,
+  source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
+  limits: { maxBytes?: number | undefined; signal?: AbortSignal | undefined },
+): Promise<StreamedFile> {
+  const tmp = join(target.tmpDir, `${randomUUID()}.tmp`);
+  const hash = createHash('sha256');
+  let size = 0;
+  try {
+    const handle = await open(tmp, 'wx');
+    try {
+      for await (const chunk of source) {
+        limits.signal?.throwIfAborted();
+        if (!(chunk instanceof Uint8Array)) throw new TypeError('a blob source must yield Uint8Array chunks');
+        size += chunk.byteLength;
+        if (limits.maxBytes !== undefined && size > limits.maxBytes) {
+          throw new StoreError('VDXP_STORE_IO', `the blob is larger than maxBytes (${limits.maxBytes})`);
+        }
+        hash.update(chunk);
+        let written = 0;
+        while (written < chunk.byteLength) {
+          const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written);
+          written += bytesWritten;
+        }
+      }
+      limits.signal?.throwIfAborted();
+      if (target.fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(tmp, join(dir, name));
+    if (target.fsync) await syncDir(dir);
+    return { size, sha256: hash.digest('hex') };
+  } catch (e) {
+    await rm(tmp, { force: true }).catch(() => undefined);
+    if (e instanceof StoreError) throw e;
+    if (limits.signal?.aborted) throw limits.signal.reason;
+    throw ioError(`cannot store blob ${name}`, e, join(dir, name));
+  }
+}
+
+/** Wraps a file-system failure, keeping the system code (never file content). */
+export function ioError(what: string, cause: unknown, location?: string): StoreError {
+  const code = (cause as NodeJS.ErrnoException | undefined)?.code;
+  return new StoreError('VDXP_STORE_IO', `${what}${code ? ` (${code})` : ''}`, {
+    cause,
+    ...(location ? { location } : {}),
+  });
+}

@@ -1,0 +1,382 @@
+/**
+ * The contract every {@link Store} must pass. Call `runStoreContract(name, makeFixture)` from a
+ * test file; it registers a `describe` block of vitest tests.
+ *
+ * `makeFixture` gives a fresh, empty store plus:
+ * - `reopen()`: closes the store and opens the same storage again (durability, indexes);
+ * - `sibling()` (optional): a second handle on the same storage while the first is open, for
+ *   stores shared by several workers (PostgresStore); FileStore has none (one process);
+ * - `cleanup()`: removes everything.
+ */
+import { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type {
+  InboxEntry, NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, Store,
+} from '../../src/store/store.js';
+
+/** What a store implementation's test gives the contract. */
+export interface StoreFixture {
+  readonly store: Store;
+  /** Closes `store` (if not closed) and opens the same storage again. */
+  reopen(): Promise<Store>;
+  /** A second live handle on the same storage (multi-worker stores only). */
+  sibling?: () => Promise<Store>;
+  /** Closes what is open and removes the storage. */
+  cleanup(): Promise<void>;
+}
+
+const T0 = new Date('2025-03-10T02:00:00.000Z');
+const at = (ms: number) => new Date(T0.getTime() + ms);
+const iso = (ms: number) => at(ms).toISOString();
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function someBlob(store: Store, text = 'package') {
+  return store.putBlob(new TextEncoder().encode(text));
+}
+
+/** An outbox entry with sensible fields. */
+export function outboxEntry(id: string, blob: OutboxEntry['blob'], over: Partial<NewOutboxEntry> = {}): NewOutboxEntry {
+  return {
+    id, documentId: `000.00.00.G22,2025/03/10,${id}/VPCP`, messageType: 'edoc', operation: 'new', from: '000.00.00.G22',
+    recipients: ['000.00.00.H41'], blob, summary: { code: `${id}/VPCP`, subject: 'Trích yếu', priority: 0, businessDocType: 0 },
+    nextAttemptAt: iso(0), createdAt: iso(0), ...over,
+  };
+}
+
+/** An inbox entry with sensible fields. */
+export function inboxEntry(id: string, blob: InboxEntry['blob'], over: Partial<NewInboxEntry> = {}): NewInboxEntry {
+  return {
+    id, axisDocId: `axis${id}`, messageType: 'edoc', from: '000.00.00.G22', to: '000.00.00.H41',
+    documentId: `000.00.00.G22,2025/03/10,${id}/VPCP`, operation: 'new', blob, summary: { code: `${id}/VPCP`, subject: 'S' },
+    receivedAt: iso(0), ...over,
+  };
+}
+
+function statusRecord(over: Partial<NewStatusRecord> = {}): NewStatusRecord {
+  return {
+    direction: 'in', documentId: 'D1', counterpart: '000.00.00.H41', agency: '000.00.00.G22', code: '01',
+    at: '2025-03-10T09:00:00+07:00', recordedAt: iso(0), ...over,
+  };
+}
+
+function decision(id: string, over: Partial<NewDecision> = {}): NewDecision {
+  return {
+    id, kind: 'take-back', documentId: 'D1', requester: '000.00.00.G22', agency: '000.00.00.H41', reason: 'sai sót',
+    requestInboxId: `req${id}`, createdAt: iso(0), ...over,
+  };
+}
+
+const code = (c: string) => expect.objectContaining({ code: c });
+
+/** Registers the contract tests for one store implementation. */
+export function runStoreContract(name: string, makeFixture: () => Promise<StoreFixture>): void {
+  describe(`Store contract: ${name}`, () => {
+    let fx: StoreFixture;
+    let store: Store;
+    beforeEach(async () => {
+      fx = await makeFixture();
+      store = fx.store;
+    });
+    afterEach(async () => {
+      await fx.cleanup();
+    });
+
+    describe('blobs', () => {
+      test('stores bytes and streams them back with size and SHA-256', async () => {
+        const bytes = new TextEncoder().encode('<edXML>gói tin</edXML>');
+        const info = await store.putBlob(bytes);
+        expect(info.size).toBe(bytes.length);
+        expect(info.sha256).toBe(createHash('sha256').update(bytes).digest('hex'));
+        expect(Buffer.compare(await readAll(await store.openBlob(info.ref)), Buffer.from(bytes))).toBe(0);
+      });
+
+      test('streams a large blob in chunks', async () => {
+        const chunk = Buffer.alloc(64 * 1024, 7);
+        const hash = createHash('sha256');
+        async function* source() {
+          for (let i = 0; i < 80; i++) {
+            const c = Buffer.from(chunk);
+            c.writeUInt32BE(i, 0);
+            hash.update(c);
+            yield c;
+          }
+        }
+        const info = await store.putBlob(source());
+        expect(info.size).toBe(80 * 64 * 1024);
+        expect(info.sha256).toBe(hash.digest('hex'));
+        const back = await readAll(await store.openBlob(info.ref));
+        expect(back.length).toBe(info.size);
+        expect(back.readUInt32BE(79 * 64 * 1024)).toBe(79);
+      });
+
+      test('refuses a blob past maxBytes and a failing source', async () => {
+        await expect(store.putBlob(Buffer.alloc(1000), { maxBytes: 999 })).rejects.toThrow(code('VDXP_STORE_IO'));
+        async function* broken() {
+          yield Buffer.from('abc');
+          throw new Error('source broke');
+        }
+        await expect(store.putBlob(broken())).rejects.toThrow();
+      });
+
+      test('an unknown blob is VDXP_STORE_NOT_FOUND', async () => {
+        await expect(store.openBlob('b0000000000000000000000000000dead')).rejects.toThrow(code('VDXP_STORE_NOT_FOUND'));
+      });
+    });
+
+    describe('outbox', () => {
+      test('adds an entry once: pending, no attempts, version 1; a second add returns the first unchanged', async () => {
+        const blob = await someBlob(store);
+        const first = await store.addOutbox(outboxEntry('o1', blob));
+        expect(first.created).toBe(true);
+        expect(first.record).toMatchObject({ id: 'o1', state: 'pending', attempts: 0, version: 1 });
+        const again = await store.addOutbox(outboxEntry('o1', blob, { operation: 'revoke' }));
+        expect(again.created).toBe(false);
+        expect(again.record.operation).toBe('new');
+        expect(await store.getOutbox('o1')).toEqual(first.record);
+        expect(await store.getOutbox('nope')).toBeUndefined();
+      });
+
+      test('lists by filter, oldest first', async () => {
+        const blob = await someBlob(store);
+        await store.addOutbox(outboxEntry('o2', blob, { createdAt: iso(2000), documentId: 'A' }));
+        await store.addOutbox(outboxEntry('o1', blob, { createdAt: iso(1000), documentId: 'A' }));
+        await store.addOutbox(outboxEntry('o3', blob, { createdAt: iso(0), documentId: 'B', messageType: 'status', operation: '01', inboxId: 'i1' }));
+        expect((await store.listOutbox()).map((e) => e.id)).toEqual(['o3', 'o1', 'o2']);
+        expect((await store.listOutbox({ documentId: 'A' })).map((e) => e.id)).toEqual(['o1', 'o2']);
+        expect((await store.listOutbox({ messageType: 'status' })).map((e) => e.id)).toEqual(['o3']);
+        expect((await store.listOutbox({ inboxId: 'i1' })).map((e) => e.id)).toEqual(['o3']);
+        await store.updateOutbox('o1', { state: 'sent' });
+        expect((await store.listOutbox({ state: 'sent' })).map((e) => e.id)).toEqual(['o1']);
+      });
+
+      test('updates apply a patch, bump the version, remove fields given as null', async () => {
+        const blob = await someBlob(store);
+        await store.addOutbox(outboxEntry('o1', blob));
+        const sending = await store.updateOutbox('o1', { state: 'sending', attempts: 1, attemptStartedAt: iso(5), lastError: { code: 'X', message: 'm', at: iso(4) } });
+        expect(sending).toMatchObject({ state: 'sending', attempts: 1, version: 2, attemptStartedAt: iso(5) });
+        const sent = await store.updateOutbox('o1', { state: 'sent', axisDocId: 'abc', sentAt: iso(9), lastError: null }, { version: 2 });
+        expect(sent).toMatchObject({ state: 'sent', axisDocId: 'abc', version: 3 });
+        expect(sent.lastError).toBeUndefined();
+        expect(await store.getOutbox('o1')).toEqual(sent);
+      });
+
+      test('a stale version or a foreign lease is VDXP_STORE_CONFLICT; an unknown id VDXP_STORE_NOT_FOUND', async () => {
+        const blob = await someBlob(store);
+        await store.addOutbox(outboxEntry('o1', blob));
+        await expect(store.updateOutbox('o1', { attempts: 1 }, { version: 7 })).rejects.toThrow(code('VDXP_STORE_CONFLICT'));
+        await expect(store.updateOutbox('o1', { attempts: 1 }, { leaseHolder: 'w1' })).rejects.toThrow(code('VDXP_STORE_CONFLICT'));
+        await store.claimOutbox({ workerId: 'w2', limit: 1, leaseMs: 1000, now: at(0) });
+        await expect(store.updateOutbox('o1', { attempts: 1 }, { leaseHolder: 'w1' })).rejects.toThrow(code('VDXP_STORE_CONFLICT'));
+        await expect(store.updateOutbox('o1', { attempts: 1 }, { leaseHolder: 'w2' })).resolves.toMatchObject({ attempts: 1 });
+        await expect(store.updateOutbox('zz', { attempts: 1 })).rejects.toThrow(code('VDXP_STORE_NOT_FOUND'));
+      });
+
+      test('two updates expecting the same version: exactly one wins', async () => {
+        const blob = await someBlob(store);
+        await store.addOutbox(outboxEntry('o1', blob));
+        const results = await Promise.allSettled([
+          store.updateOutbox('o1', { attempts: 1 }, { version: 1 }),
+          store.updateOutbox('o1', { attempts: 2 }, { version: 1 }),
+        ]);
+        expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+        expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+      });
+
+      test('claims due pending and interrupted sending entries, with a lease, in order, up to the limit', async () => {
+        const blob = await someBlob(store);
+        await store.addOutbox(outboxEntry('late', blob, { nextAttemptAt: iso(60_000) }));
+        await store.addOutbox(outboxEntry('b', blob, { nextAttemptAt: iso(2) }));
+        await store.addOutbox(outboxEntry('a', blob, { nextAttemptAt: iso(1) }));
+        await store.addOutbox(outboxEntry('s', blob, { nextAttemptAt: iso(3) }));
+        await store.addOutbox(outboxEntry('done', blob));
+        await store.updateOutbox('s', { state: 'sending' });
+        await store.updateOutbox('done', { state: 'sent' });
+        const first = await store.claimOutbox({ workerId: 'w1', limit: 2, leaseMs: 30_000, now: at(10) });
+        expect(first.map((e) => e.id)).toEqual(['a', 'b']);
+        expect(first[0]!.lease).toEqual({ workerId: 'w1', expiresAt: iso(30_010) });
+        const second = await store.claimOutbox({ workerId: 'w2', limit: 10, leaseMs: 30_000, now: at(10) });
+        expect(second.map((e) => e.id)).toEqual(['s']);
+        expect(await store.claimOutbox({ workerId: 'w3', limit: 10, leaseMs: 30_000, now: at(20) })).toEqual([]);
+      });
+
+      test('an expired lease makes the entry claimable by another worker; a released one at once', async () => {
+        const blob = await someBlob(store);
+        await store.addOutbox(outboxEntry('o1', blob));
+        await store.addOutbox(outboxEntry('o2', blob));
+        await store.claimOutbox({ workerId: 'w1', limit: 2, leaseMs: 1000, now: at(0) });
+        await store.updateOutbox('o2', { lease: null }, { leaseHolder: 'w1' });
+        expect((await store.claimOutbox({ workerId: 'w2', limit: 5, leaseMs: 1000, now: at(999) })).map((e) => e.id)).toEqual(['o2']);
+        const taken = await store.claimOutbox({ workerId: 'w2', limit: 5, leaseMs: 1000, now: at(1000) });
+        expect(taken.map((e) => e.id)).toEqual(['o1']);
+        expect(taken[0]!.lease?.workerId).toBe('w2');
+        await expect(store.updateOutbox('o1', { state: 'sent' }, { leaseHolder: 'w1' })).rejects.toThrow(code('VDXP_STORE_CONFLICT'));
+      });
+    });
+
+    describe('inbox', () => {
+      test('adds once; a duplicate by axis DocId or by (to, from, DocumentId, operation) returns the first', async () => {
+        const blob = await someBlob(store);
+        const first = await store.addInbox(inboxEntry('i1', blob));
+        expect(first).toMatchObject({ status: 'created', entry: { id: 'i1', version: 1, withdrawn: false } });
+        expect(first.entry.handedOverAt).toBeUndefined();
+        const sameDocId = await store.addInbox(inboxEntry('i2', blob, { axisDocId: 'axisi1', documentId: 'other' }));
+        expect(sameDocId).toMatchObject({ status: 'duplicate', matchedBy: 'axisDocId', entry: { id: 'i1' } });
+        const sameDocument = await store.addInbox(inboxEntry('i3', blob, { axisDocId: 'another', documentId: first.entry.documentId }));
+        expect(sameDocument).toMatchObject({ status: 'duplicate', matchedBy: 'document', entry: { id: 'i1' } });
+        expect((await store.addInbox(inboxEntry('i4', blob, { axisDocId: 'x4', documentId: first.entry.documentId, operation: 'revoke' }))).status).toBe('created');
+        expect((await store.addInbox(inboxEntry('i5', blob, { axisDocId: 'x5', documentId: first.entry.documentId, to: '000.01.00.H41' }))).status).toBe('created');
+        expect((await store.listInbox()).map((e) => e.id).sort()).toEqual(['i1', 'i4', 'i5']);
+      });
+
+      test('concurrent adds of one package create it once', async () => {
+        const blob = await someBlob(store);
+        const results = await Promise.all([1, 2, 3, 4].map((n) => store.addInbox(inboxEntry(`c${n}`, blob, { axisDocId: 'same', documentId: 'D' }))));
+        expect(results.filter((r) => r.status === 'created')).toHaveLength(1);
+        expect(new Set(results.map((r) => r.entry.id)).size).toBe(1);
+      });
+
+      test('lists by filter, oldest first', async () => {
+        const blob = await someBlob(store);
+        await store.addInbox(inboxEntry('i2', blob, { receivedAt: iso(2) }));
+        await store.addInbox(inboxEntry('i1', blob, { receivedAt: iso(1), messageType: 'status', operation: '01@t' }));
+        expect((await store.listInbox()).map((e) => e.id)).toEqual(['i1', 'i2']);
+        expect((await store.listInbox({ messageType: 'status' })).map((e) => e.id)).toEqual(['i1']);
+        await store.updateInbox('i2', { handedOverAt: iso(3) });
+        expect((await store.listInbox({ handedOver: true })).map((e) => e.id)).toEqual(['i2']);
+        expect((await store.listInbox({ handedOver: false })).map((e) => e.id)).toEqual(['i1']);
+        expect((await store.listInbox({ from: 'nobody' }))).toEqual([]);
+      });
+
+      test('hand-over claims skip handed-over and leased entries until the lease expires', async () => {
+        const blob = await someBlob(store);
+        for (const n of [1, 2, 3]) await store.addInbox(inboxEntry(`i${n}`, blob, { receivedAt: iso(n) }));
+        await store.updateInbox('i1', { handedOverAt: iso(5), lifecycle: '01' });
+        const w1 = await store.claimInboxHandover({ workerId: 'w1', limit: 1, leaseMs: 1000, now: at(10) });
+        expect(w1.map((e) => e.id)).toEqual(['i2']);
+        expect((await store.claimInboxHandover({ workerId: 'w2', limit: 5, leaseMs: 1000, now: at(10) })).map((e) => e.id)).toEqual(['i3']);
+        expect(await store.claimInboxHandover({ workerId: 'w3', limit: 5, leaseMs: 1000, now: at(500) })).toEqual([]);
+        expect((await store.claimInboxHandover({ workerId: 'w3', limit: 5, leaseMs: 1000, now: at(1010) })).map((e) => e.id)).toEqual(['i2', 'i3']);
+      });
+
+      test('updates keep optimistic concurrency', async () => {
+        const blob = await someBlob(store);
+        await store.addInbox(inboxEntry('i1', blob));
+        const v2 = await store.updateInbox('i1', { lifecycle: '01' }, { version: 1 });
+        expect(v2).toMatchObject({ lifecycle: '01', version: 2 });
+        await expect(store.updateInbox('i1', { lifecycle: '03' }, { version: 1 })).rejects.toThrow(code('VDXP_STORE_CONFLICT'));
+        await expect(store.updateInbox('nope', { lifecycle: '03' })).rejects.toThrow(code('VDXP_STORE_NOT_FOUND'));
+        const withdrawn = await store.updateInbox('i1', { withdrawn: true, verification: { verdict: 'valid', disposition: 'accepted', checks: [] } });
+        expect(withdrawn).toMatchObject({ withdrawn: true, version: 3, verification: { verdict: 'valid' } });
+      });
+    });
+
+    describe('statuses, decisions, quarantine, marks', () => {
+      test('a status is recorded once per natural key, ordered by its time', async () => {
+        const a = await store.addStatus(statusRecord({ code: '03', at: '2025-03-10T10:00:00+07:00', description: 'first' }));
+        expect(a.created).toBe(true);
+        const again = await store.addStatus(statusRecord({ code: '03', at: '2025-03-10T10:00:00+07:00', description: 'second' }));
+        expect(again).toEqual({ created: false, record: a.record });
+        await store.addStatus(statusRecord({ code: '01', at: '2025-03-10T09:00:00+07:00' }));
+        await store.addStatus(statusRecord({ code: '01', at: '2025-03-10T09:00:00+07:00', counterpart: '000.01.00.H41' }));
+        await store.addStatus(statusRecord({ direction: 'out', code: '01', documentId: 'D2' }));
+        expect((await store.listStatuses({ direction: 'in', counterpart: '000.00.00.H41' })).map((s) => s.code)).toEqual(['01', '03']);
+        expect((await store.listStatuses({ documentId: 'D1' }))).toHaveLength(3);
+        expect((await store.listStatuses({ direction: 'out' })).map((s) => s.documentId)).toEqual(['D2']);
+      });
+
+      test('decisions: added once, open, answered with an expected version', async () => {
+        const d = await store.addDecision(decision('d1'));
+        expect(d.record).toMatchObject({ state: 'open', version: 1, kind: 'take-back' });
+        expect((await store.addDecision(decision('d1', { kind: 'revoke' }))).created).toBe(false);
+        await store.addDecision(decision('d2', { createdAt: iso(5), documentId: 'D2' }));
+        const agreed = await store.updateDecision('d1', { state: 'agreed', answeredAt: iso(9), answerOutboxId: 'o15' }, { version: 1 });
+        expect(agreed).toMatchObject({ state: 'agreed', version: 2, answerOutboxId: 'o15' });
+        await expect(store.updateDecision('d1', { state: 'refused' }, { version: 1 })).rejects.toThrow(code('VDXP_STORE_CONFLICT'));
+        expect((await store.listDecisions({ state: 'open' })).map((x) => x.id)).toEqual(['d2']);
+        expect((await store.listDecisions({ documentId: 'D1' })).map((x) => x.id)).toEqual(['d1']);
+        expect(await store.getDecision('d1')).toEqual(agreed);
+        await expect(store.updateDecision('zz', { state: 'refused' })).rejects.toThrow(code('VDXP_STORE_NOT_FOUND'));
+      });
+
+      test('quarantine keeps a package once per axis DocId', async () => {
+        const blob = await someBlob(store, 'junk');
+        const q = { id: 'q1', axisDocId: 'bad1', messageType: 'edoc' as const, reason: { code: 'VDXP_EDXML_NOT_XML', message: 'not XML' }, blob, at: iso(0) };
+        expect((await store.addQuarantine(q)).created).toBe(true);
+        expect((await store.addQuarantine({ ...q, id: 'q2' })).created).toBe(false);
+        expect(await store.listQuarantine()).toEqual([expect.objectContaining({ id: 'q1', axisDocId: 'bad1' })]);
+      });
+
+      test('markOnce is true the first time only', async () => {
+        expect(await store.markOnce('overdue:D1:H41:03', iso(0))).toBe(true);
+        expect(await store.markOnce('overdue:D1:H41:03', iso(1))).toBe(false);
+        expect(await store.markOnce('overdue:D1:H41:06', iso(1))).toBe(true);
+      });
+    });
+
+    describe('durability', () => {
+      test('everything survives closing and reopening, de-duplication included', async () => {
+        const blob = await someBlob(store, 'bytes that stay');
+        await store.addOutbox(outboxEntry('o1', blob));
+        await store.updateOutbox('o1', { state: 'sent', axisDocId: 'ax1', sentAt: iso(1) });
+        await store.addInbox(inboxEntry('i1', blob));
+        await store.addStatus(statusRecord());
+        await store.addDecision(decision('d1'));
+        await store.addQuarantine({ id: 'q1', axisDocId: 'bad', messageType: 'status', reason: { code: 'X', message: 'y' }, at: iso(0) });
+        await store.markOnce('k', iso(0));
+        const again = await fx.reopen();
+        expect(await again.getOutbox('o1')).toMatchObject({ state: 'sent', axisDocId: 'ax1', version: 2 });
+        expect((await again.addInbox(inboxEntry('i9', blob, { axisDocId: 'axisi1' }))).status).toBe('duplicate');
+        expect((await again.addInbox(inboxEntry('i8', blob, { axisDocId: 'new', documentId: inboxEntry('i1', blob).documentId }))).status).toBe('duplicate');
+        expect(await again.listStatuses()).toHaveLength(1);
+        expect(await again.getDecision('d1')).toMatchObject({ state: 'open' });
+        expect(await again.listQuarantine()).toHaveLength(1);
+        expect(await again.markOnce('k', iso(1))).toBe(false);
+        expect((await readAll(await again.openBlob(blob.ref))).toString()).toBe('bytes that stay');
+      });
+
+      test('close is idempotent and later calls fail', async () => {
+        await store.close();
+        await store.close();
+        await expect(store.getOutbox('x')).rejects.toThrow();
+        await expect(store.addStatus(statusRecord())).rejects.toThrow();
+      });
+    });
+
+    describe('several workers on one storage', () => {
+      test('concurrent claims never give one entry to two workers', async (ctx) => {
+        if (!fx.sibling) {
+          // a single-process store: claims from one handle racing each other
+          const blob = await someBlob(store);
+          for (let i = 0; i < 12; i++) await store.addOutbox(outboxEntry(`o${i}`, blob));
+          const claims = await Promise.all(['w1', 'w2', 'w3'].map((w) => store.claimOutbox({ workerId: w, limit: 5, leaseMs: 60_000, now: at(0) })));
+          const ids = claims.flat().map((e) => e.id);
+          expect(new Set(ids).size).toBe(ids.length);
+          expect(ids).toHaveLength(12);
+          ctx.annotate?.('single handle');
+          return;
+        }
+        const other = await fx.sibling();
+        const blob = await someBlob(store);
+        for (let i = 0; i < 30; i++) await store.addOutbox(outboxEntry(`o${i}`, blob));
+        for (let i = 0; i < 30; i++) await store.addInbox(inboxEntry(`i${i}`, blob));
+        const handles = [store, other, store, other];
+        const out = await Promise.all(handles.map((h, n) => h.claimOutbox({ workerId: `w${n}`, limit: 10, leaseMs: 60_000, now: at(0) })));
+        const outIds = out.flat().map((e) => e.id);
+        expect(new Set(outIds).size).toBe(outIds.length);
+        expect(outIds).toHaveLength(30);
+        const inb = await Promise.all(handles.map((h, n) => h.claimInboxHandover({ workerId: `w${n}`, limit: 10, leaseMs: 60_000, now: at(0) })));
+        const inIds = inb.flat().map((e) => e.id);
+        expect(new Set(inIds).size).toBe(inIds.length);
+        expect(inIds).toHaveLength(30);
+        const adds = await Promise.all([store, other, store, other].map((h, n) => h.addInbox(inboxEntry(`z${n}`, blob, { axisDocId: 'zz', documentId: 'Z' }))));
+        expect(adds.filter((r) => r.status === 'created')).toHaveLength(1);
+      });
+    });
+  });
+}
