@@ -121,7 +121,7 @@ export const POSTGRES_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 const LOCK_CLASS = 0x76647870; // 'vdxp'
 
 /** What {@link migratePostgresSchema} did. */
-export interface MigrationResult {
+export interface PostgresMigrationResult {
   /** Versions applied by this call (empty when the schema was current). */
   readonly applied: readonly number[];
   /** The schema's version afterwards. */
@@ -160,7 +160,7 @@ export async function migratePostgresSchema(
   pool: PostgresPool,
   schema: string,
   migrations: readonly PostgresMigration[] = POSTGRES_MIGRATIONS,
-): Promise<MigrationResult> {
+): Promise<PostgresMigrationResult> {
   const q = quoteSchema(schema);
   const client = await connect(pool);
   let broken = false;
