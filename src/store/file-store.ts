@@ -160,7 +160,7 @@ export class FileStore implements Store {
 
   // --- outbox -------------------------------------------------------------------------------
 
-  addOutbox(entry: NewOutboxEntry): Promise<AddResult<OutboxEntry>> {
+  async addOutbox(entry: NewOutboxEntry): Promise<AddResult<OutboxEntry>> {
     assertStoreId(entry.id, 'addOutbox');
     return this.#exclusive(async () => {
       const existing = this.#outbox.get(entry.id);
@@ -205,7 +205,7 @@ export class FileStore implements Store {
 
   // --- inbox --------------------------------------------------------------------------------
 
-  addInbox(entry: NewInboxEntry): Promise<AddInboxResult> {
+  async addInbox(entry: NewInboxEntry): Promise<AddInboxResult> {
     assertStoreId(entry.id, 'addInbox');
     return this.#exclusive(async () => {
       const byDocId = this.#inboxByAxisDocId.get(entry.axisDocId);
@@ -232,7 +232,7 @@ export class FileStore implements Store {
     return this.#inbox
       .values()
       .filter((e) => (filter.documentId === undefined || e.documentId === filter.documentId) && (filter.messageType === undefined || e.messageType === filter.messageType)
-        && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to)
+        && (filter.axisDocId === undefined || e.axisDocId === filter.axisDocId) && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to)
         && (filter.handedOver === undefined || (e.handedOverAt !== undefined) === filter.handedOver))
       .sort(byKeys((e) => e.receivedAt, (e) => e.id));
   }
@@ -276,7 +276,7 @@ export class FileStore implements Store {
       .sort(byKeys((s) => s.at, (s) => s.recordedAt, (s) => s.id));
   }
 
-  addDecision(decision: NewDecision): Promise<AddResult<Decision>> {
+  async addDecision(decision: NewDecision): Promise<AddResult<Decision>> {
     assertStoreId(decision.id, 'addDecision');
     return this.#exclusive(async () => {
       const existing = this.#decisions.get(decision.id);
@@ -307,7 +307,7 @@ export class FileStore implements Store {
     });
   }
 
-  addQuarantine(entry: QuarantineEntry): Promise<AddResult<QuarantineEntry>> {
+  async addQuarantine(entry: QuarantineEntry): Promise<AddResult<QuarantineEntry>> {
     assertStoreId(entry.id, 'addQuarantine');
     return this.#exclusive(async () => {
       const existingId = this.#quarantineByAxisDocId.get(entry.axisDocId) ?? (this.#quarantine.get(entry.id) ? entry.id : undefined);

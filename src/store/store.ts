@@ -223,6 +223,7 @@ export interface InboxPatch {
 
 /** Filters of {@link Store.listInbox}. */
 export interface InboxFilter {
+  readonly axisDocId?: string;
   readonly documentId?: string;
   readonly messageType?: StoreMessageType;
   readonly from?: string;

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectRoot } from './shared-fixtures.js';
 
@@ -10,4 +10,16 @@ export function builtCli(): string {
     execFileSync('npx', ['tsup'], { cwd: projectRoot, stdio: 'ignore' });
   }
   return cli;
+}
+
+/**
+ * The built library's ESM entry (`dist/index.js`), rebuilt when it is missing or does not
+ * export `name` yet (a build older than the feature under test).
+ */
+export function builtLibrary(name: string): string {
+  const entry = join(projectRoot, 'dist', 'index.js');
+  if (!existsSync(entry) || !readFileSync(entry, 'utf8').includes(name)) {
+    execFileSync('npx', ['tsup'], { cwd: projectRoot, stdio: 'ignore' });
+  }
+  return entry;
 }

@@ -251,6 +251,7 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
         expect((await store.listInbox({ handedOver: true })).map((e) => e.id)).toEqual(['i2']);
         expect((await store.listInbox({ handedOver: false })).map((e) => e.id)).toEqual(['i1']);
         expect((await store.listInbox({ from: 'nobody' }))).toEqual([]);
+        expect((await store.listInbox({ axisDocId: 'axisi2' })).map((e) => e.id)).toEqual(['i2']);
       });
 
       test('hand-over claims skip handed-over and leased entries until the lease expires', async () => {

@@ -1,0 +1,188 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { FileStore } from '../../src/store/file-store.js';
+import { builtLibrary } from '../helpers/built.js';
+import { projectRoot } from '../helpers/shared-fixtures.js';
+
+const writer = join(projectRoot, 'test', 'fixtures', 'store', 'store-writer.mjs');
+const code = (c: string) => expect.objectContaining({ code: c });
+const now = '2025-03-10T02:00:00.000Z';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vdxp-filestore-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Starts the writer child; resolves with it and a live list of its output lines. */
+function startChild(entry: string, mode: 'write' | 'hold'): { child: ChildProcess; lines: string[]; waitFor: (pred: (l: string[]) => boolean) => Promise<void> } {
+  const child = spawn(process.execPath, [writer, entry, dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let buffered = '';
+  let stderr = '';
+  const waiters: (() => void)[] = [];
+  child.stdout!.on('data', (d: Buffer) => {
+    buffered += d.toString();
+    const parts = buffered.split('\n');
+    buffered = parts.pop()!;
+    lines.push(...parts);
+    for (const w of waiters.splice(0)) w();
+  });
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const waitFor = (pred: (l: string[]) => boolean) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (pred(lines)) resolve();
+        else if (child.exitCode !== null) reject(new Error(`child exited ${child.exitCode}: ${stderr}`));
+        else waiters.push(check);
+      };
+      child.once('exit', () => check());
+      check();
+    });
+  return { child, lines, waitFor };
+}
+
+function killed(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGKILL');
+  });
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const c of stream) chunks.push(c as Buffer);
+  return Buffer.concat(chunks);
+}
+
+describe('FileStore survives kill -9', () => {
+  let entry: string;
+  beforeAll(() => {
+    entry = builtLibrary('FileStore');
+  }, 180_000);
+
+  test('a writer killed with SIGKILL mid-write leaves no torn record, and every resolved change is there', async () => {
+    for (const stopAfter of [7, 23, 41]) {
+      const { child, lines, waitFor } = startChild(entry, 'write');
+      await waitFor((l) => l.length >= stopAfter);
+      await killed(child);
+      // the lock of the dead writer is stale: the store opens
+      const store = await FileStore.open({ dir });
+      try {
+        for (const line of lines) {
+          const [what, id, ref, size] = line.split(' ');
+          const entryRecord = await store.getOutbox(id!);
+          expect(entryRecord, line).toBeDefined();
+          if (what === 'added') {
+            const bytes = await readAll(await store.openBlob(ref!));
+            expect(bytes.length).toBe(Number(size));
+            expect(entryRecord!.blob.ref).toBe(ref);
+          }
+          if (what === 'sent') expect(entryRecord).toMatchObject({ state: 'sent', axisDocId: `ax${id!}` });
+          if (what === 'status') expect(await store.listStatuses({ documentId: `D${id!}` })).toHaveLength(1);
+        }
+        // every record on disk reads back whole (open would have thrown VDXP_STORE_CORRUPT otherwise)
+        const all = await store.listOutbox();
+        expect(all.length).toBeGreaterThanOrEqual(lines.filter((l) => l.startsWith('added')).length);
+        for (const e of all) expect(['pending', 'sending', 'sent']).toContain(e.state);
+      } finally {
+        await store.close();
+      }
+      expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+    }
+  });
+
+  test('a live lock held by another process is VDXP_STORE_LOCKED; once that process is killed the lock is recovered', async () => {
+    const { child, waitFor } = startChild(entry, 'hold');
+    try {
+      await waitFor((l) => l.includes('ready'));
+      const lock = JSON.parse(await readFile(join(dir, 'LOCK'), 'utf8')) as { pid: number; host: string; startedAt: string };
+      expect(lock).toMatchObject({ pid: child.pid, host: hostname() });
+      await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_LOCKED'));
+    } finally {
+      await killed(child);
+    }
+    const store = await FileStore.open({ dir });
+    const lock = JSON.parse(await readFile(join(dir, 'LOCK'), 'utf8')) as { pid: number };
+    expect(lock.pid).toBe(process.pid);
+    await store.close();
+    await expect(readFile(join(dir, 'LOCK'))).rejects.toThrow();
+  });
+});
+
+describe('FileStore lock', () => {
+  test('a second open in the same process is refused until the first closes', async () => {
+    const first = await FileStore.open({ dir });
+    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_LOCKED'));
+    await first.close();
+    const second = await FileStore.open({ dir });
+    await second.close();
+  });
+
+  test('a lock left by a dead process is taken over', async () => {
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => dead.once('exit', r));
+    await writeFile(join(dir, 'LOCK'), JSON.stringify({ pid: dead.pid, host: hostname(), startedAt: now, token: 'old' }));
+    const store = await FileStore.open({ dir });
+    expect(JSON.parse(await readFile(join(dir, 'LOCK'), 'utf8'))).toMatchObject({ pid: process.pid });
+    await store.close();
+  });
+
+  test('a lock held from another host is refused with that host named', async () => {
+    await writeFile(join(dir, 'LOCK'), JSON.stringify({ pid: 1, host: 'other-host.example', startedAt: now, token: 't' }));
+    await expect(FileStore.open({ dir })).rejects.toThrow(/other-host\.example/);
+  });
+});
+
+describe('FileStore on open', () => {
+  test('discards temporary files of an interrupted write', async () => {
+    const store = await FileStore.open({ dir });
+    await store.close();
+    await writeFile(join(dir, 'tmp', 'half-written.tmp'), '{"id":"o1","vers');
+    const again = await FileStore.open({ dir });
+    expect(await readdir(join(dir, 'tmp'))).toEqual([]);
+    expect(await again.listOutbox()).toEqual([]);
+    await again.close();
+  });
+
+  test('a record that is not JSON is VDXP_STORE_CORRUPT, not skipped', async () => {
+    const store = await FileStore.open({ dir });
+    const blob = await store.putBlob(Buffer.from('x'));
+    await store.addOutbox({
+      id: 'o1', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
+      nextAttemptAt: now, createdAt: now,
+    });
+    await store.close();
+    const path = join(dir, 'outbox', 'o1.json');
+    const text = await readFile(path, 'utf8');
+    await writeFile(path, text.slice(0, text.length - 5));
+    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+    await writeFile(path, JSON.stringify({ ...JSON.parse(text), state: 'lost' }));
+    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+    await writeFile(path, JSON.stringify({ ...JSON.parse(text), id: 'o2' }));
+    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+    // a refused open does not leave the lock behind
+    await writeFile(path, text);
+    await (await FileStore.open({ dir })).close();
+  });
+
+  test('refuses bad options and bad ids', async () => {
+    await expect(FileStore.open({ dir: '' })).rejects.toThrow(code('VDXP_CONFIG_INVALID'));
+    await expect(FileStore.open({ dir, extra: 1 } as never)).rejects.toThrow(code('VDXP_CONFIG_INVALID'));
+    const store = await FileStore.open({ dir, fsync: false });
+    const blob = await store.putBlob(Buffer.from('x'));
+    await expect(store.addOutbox({
+      id: '../escape', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
+      nextAttemptAt: now, createdAt: now,
+    })).rejects.toThrow(code('VDXP_STORE_IO'));
+    await expect(store.openBlob('../LOCK')).rejects.toThrow(code('VDXP_STORE_IO'));
+    await store.close();
+  });
+});
