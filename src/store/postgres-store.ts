@@ -243,6 +243,7 @@ export class PostgresStore implements Store {
 
   listInbox(filter: InboxFilter = {}): Promise<InboxEntry[]> {
     const w = where([
+      ['axis_doc_id = ?', filter.axisDocId],
       ['document_id = ?', filter.documentId],
       ['message_type = ?', filter.messageType],
       ['from_agency = ?', filter.from],
