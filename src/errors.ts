@@ -41,7 +41,7 @@ export type VdxpErrorCode =
   | 'VDXP_CONNECTOR_BAD_TRANSITION'
   | 'VDXP_CONNECTOR_NOT_FOUND'
   | 'VDXP_CONNECTOR_REASON_REQUIRED'
-  | 'VDXP_CONNECTOR_STOPPED'
+  | 'VDXP_CONNECTOR_SEND_FAILED'
   | 'VDXP_CLI_USAGE'
   | 'VDXP_IO';
 
@@ -317,7 +317,7 @@ export class StoreError extends VdxpError {
  * - `VDXP_CONNECTOR_BAD_TRANSITION`: a status move the workflow does not allow;
  * - `VDXP_CONNECTOR_REASON_REQUIRED`: 02, 13, revoke and refusals need a reason;
  * - `VDXP_CONNECTOR_NOT_FOUND`: no such document, inbox entry or decision;
- * - `VDXP_CONNECTOR_STOPPED`: the connector is stopped or its signal aborted.
+ * - `VDXP_CONNECTOR_SEND_FAILED`: the outbox gave up on a package (the axis refused it, or retries were spent).
  */
 export class ConnectorError extends VdxpError {
   override name = 'ConnectorError';

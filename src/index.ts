@@ -287,6 +287,10 @@ export {
   isOutboxClaimable,
   isInboxClaimable,
   leaseFor,
+  outboxMatches,
+  inboxMatches,
+  statusMatches,
+  decisionMatches,
 } from './store/store-rules.js';
 export {
   BlobInfoSchema,
@@ -296,7 +300,97 @@ export {
   DecisionSchema,
   QuarantineEntrySchema,
 } from './store/record-schemas.js';
-export { FileStore, FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store.js';
+export { FileStore } from './store/file-store.js';
+export { FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store-options.js';
+
+// --- deadlines and reports: working calendar, deadlines, reporting classes, compliance report --
+export {
+  createWorkingCalendar,
+  WorkingCalendarOptionsSchema,
+  WorkingHoursSchema,
+  IsoCalendarDateSchema,
+  type WorkingCalendar,
+  type WorkingCalendarOptions,
+  type ResolvedWorkingCalendarOptions,
+} from './connector/working-calendar.js';
+export {
+  DeadlinePolicySchema,
+  DeadlineRuleSchema,
+  DeadlineDurationSchema,
+  resolveDeadlinePolicy,
+  findOverdue,
+  findLate,
+  type DeadlinePolicy,
+  type ResolvedDeadlinePolicy,
+  type DeadlineRule,
+  type DeadlineDuration,
+  type PriorityKey,
+  type OverdueItem,
+  type LateItem,
+} from './connector/deadlines.js';
+export { classifyTrail, classifyCounterpart, REPORTING_CLASSES } from './connector/reporting-class.js';
+export { buildComplianceReport, ComplianceReportInputSchema, type ComplianceReportInput } from './connector/compliance-report.js';
+export type {
+  ComplianceReport,
+  CounterpartSummary,
+  PeriodCount,
+  PeriodUnit,
+  ReportPeriod,
+  ReportingShare,
+  ReportTotals,
+  StageTimings,
+  TimingStats,
+  Stage,
+  ReportDocumentRef,
+  ReportOverdueItem,
+  ReportLateItem,
+  RefusedItem,
+  WithdrawnItem,
+} from './connector/compliance-report-types.js';
+export { complianceReportToCsv, COMPLIANCE_CSV_COLUMNS } from './connector/compliance-csv.js';
+export { complianceReportToHtml, ComplianceHtmlOptionsSchema, type ComplianceHtmlOptions } from './connector/compliance-html.js';
+
+// --- connector: Connector, outbox, receive loop, lifecycle, business operations, tracking --
+export { ConnectorError } from './errors.js';
+export { Connector, type PassResult } from './connector/connector.js';
+export {
+  ConnectorOptionsSchema,
+  OutboxRetrySchema,
+  VerificationOptionsSchema,
+  resolveConnectorOptions,
+  type ConnectorOptions,
+  type ResolvedConnectorOptions,
+} from './connector/options.js';
+export { refuseSecret, type SendInput, type SecrecyMark } from './connector/send.js';
+export { classifySendFailure, type SendReport } from './connector/outbox.js';
+export type { ReceivePassResult } from './connector/inbox.js';
+export type { ReportOptions, ReportResult } from './connector/reporter.js';
+export type { SendHandle, BusinessReason, UpdateChanges, AnswerResult } from './connector/business.js';
+export { LIFECYCLE_MOVES, allowedMoves, checkTransition, isLifecycleCode, type LifecycleCode } from './connector/lifecycle.js';
+export {
+  edxmlSignatureCheck,
+  type SignatureCheck,
+  type SignatureCheckInput,
+  type CheckOutcome,
+} from './connector/verification.js';
+export type {
+  ConnectorEventMap,
+  ConnectorEventHandler,
+  DocumentEvent,
+  StatusEvent,
+  RequestEvent,
+  OverdueEvent,
+  WithdrawnEvent,
+  ErrorEvent,
+} from './connector/events.js';
+export type { DocumentTracking } from './connector/tracking.js';
+export type {
+  TrailEvent,
+  ReportingClass,
+  RecipientTrail,
+  SentDocumentTracking,
+  ReceivedDocumentTracking,
+} from './connector/tracking-types.js';
 
 // --- PostgresStore: several connector workers on one PostgreSQL database (pg, optional peer) --
 export { PostgresStore } from './store/postgres-store.js';

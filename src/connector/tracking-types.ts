@@ -47,6 +47,11 @@ export interface SentDocumentTracking {
   readonly axisDocId?: string;
   readonly state: 'pending' | 'sending' | 'sent' | 'failed';
   readonly recipients: readonly RecipientTrail[];
+  /**
+   * The document's DueDate (hạn xử lý), `YYYY-MM-DD`, when it has one: the deadline for
+   * status 06 (see `DeadlinePolicySchema`).
+   */
+  readonly dueDate?: string;
 }
 
 /** A document this system received, with what it reported back. */
@@ -65,4 +70,9 @@ export interface ReceivedDocumentTracking {
   readonly reported: readonly TrailEvent[];
   /** True once a recall/revoke was agreed (15) and the document withdrawn from processing. */
   readonly withdrawn: boolean;
+  /**
+   * The document's DueDate (hạn xử lý), `YYYY-MM-DD`, when it has one: the deadline for
+   * status 06 (see `DeadlinePolicySchema`).
+   */
+  readonly dueDate?: string;
 }

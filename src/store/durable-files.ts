@@ -4,10 +4,13 @@
  * @internal
  * @module
  */
-import { createHash, randomUUID } from 'node:crypto';
-import { open, rename, rm, type FileHandle } from 'node:fs/promises';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
 import { join } from 'node:path';
 import { StoreError } from '../errors.js';
+import type { BlobInfo, PutBlobOptions } from './records.js';
 
 /** Where and how durably to write. */
 export interface DurableTarget {
@@ -112,4 +115,26 @@ export function ioError(what: string, cause: unknown, location?: string): StoreE
     cause,
     ...(location ? { location } : {}),
   });
+}
+
+/** Stores a blob under a new random ref in `dir`. */
+export async function putBlobFile(target: DurableTarget, dir: string, source: Uint8Array | AsyncIterable<Uint8Array>, options: PutBlobOptions): Promise<BlobInfo> {
+  const ref = `b${randomBytes(16).toString('hex')}`;
+  const written = await streamDurably(target, dir, ref, source instanceof Uint8Array ? [source] : source, options);
+  return { ref, ...written };
+}
+
+/**
+ * Opens a stored blob.
+ * @throws {StoreError} VDXP_STORE_NOT_FOUND, VDXP_STORE_IO
+ */
+export async function openBlobFile(dir: string, ref: string): Promise<Readable> {
+  const path = join(dir, ref);
+  try {
+    await stat(path);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreError('VDXP_STORE_NOT_FOUND', `no blob ${ref}`, { location: path });
+    throw ioError('cannot open a blob', e, path);
+  }
+  return createReadStream(path);
 }

@@ -2,14 +2,13 @@
  * `FileStore`: the embedded default {@link Store}, a folder on disk.
  * @module
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, rm, stat } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { z } from 'zod';
 import { ConfigError, StoreError, issuesFromZod } from '../errors.js';
-import { ioError, streamDurably, type DurableTarget } from './durable-files.js';
+import { FileStoreOptionsSchema, type FileStoreOptions } from './file-store-options.js';
+import { ioError, openBlobFile, putBlobFile, type DurableTarget } from './durable-files.js';
 import { FileLock } from './file-lock.js';
 import { RecordFolder } from './record-folder.js';
 import { RECORD_SCHEMAS } from './record-schemas.js';
@@ -19,24 +18,9 @@ import type {
   QuarantineEntry, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
 import {
-  applyPatch, assertStoreId, byKeys, checkExpectation, inboxDocumentKey, isInboxClaimable, isOutboxClaimable, leaseFor, statusRecordId,
+  applyPatch, assertStoreId, byKeys, checkExpectation, decisionMatches, inboxDocumentKey, inboxMatches, isInboxClaimable, isOutboxClaimable,
+  leaseFor, outboxMatches, statusMatches, statusRecordId,
 } from './store-rules.js';
-
-const isFunction = (v: unknown): boolean => typeof v === 'function';
-
-/** Options of {@link FileStore.open}. */
-export const FileStoreOptionsSchema = z.strictObject({
-  /** The store's folder (created when missing). */
-  dir: z.string().min(1),
-  /** fsync files and folders before a change resolves. Turn off only for throwaway stores. @defaultValue true */
-  fsync: z.boolean().default(true),
-  /** Clock for the lock file's start time. @defaultValue `() => new Date()` */
-  now: z.custom<() => Date>(isFunction, 'expected a function returning a Date').optional(),
-});
-/** What callers give {@link FileStore.open}. */
-export type FileStoreOptions = z.input<typeof FileStoreOptionsSchema>;
-/** {@link FileStoreOptions} after defaults. */
-export type ResolvedFileStoreOptions = z.output<typeof FileStoreOptionsSchema>;
 
 /**
  * A {@link Store} in a folder: one JSON file per record (`outbox/`, `inbox/`, `statuses/`,
@@ -139,23 +123,13 @@ export class FileStore implements Store {
 
   async putBlob(source: Uint8Array | AsyncIterable<Uint8Array>, options: PutBlobOptions = {}): Promise<BlobInfo> {
     this.#open();
-    const ref = `b${randomBytes(16).toString('hex')}`;
-    const chunks = source instanceof Uint8Array ? [source] : source;
-    const written = await streamDurably(this.#target, join(this.#dir, 'blobs'), ref, chunks, options);
-    return { ref, ...written };
+    return putBlobFile(this.#target, join(this.#dir, 'blobs'), source, options);
   }
 
   async openBlob(ref: string): Promise<Readable> {
     this.#open();
     assertStoreId(ref, 'openBlob');
-    const path = join(this.#dir, 'blobs', ref);
-    try {
-      await stat(path);
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') throw new StoreError('VDXP_STORE_NOT_FOUND', `no blob ${ref}`, { location: path });
-      throw ioError('cannot open a blob', e, path);
-    }
-    return createReadStream(path);
+    return openBlobFile(join(this.#dir, 'blobs'), ref);
   }
 
   // --- outbox -------------------------------------------------------------------------------
@@ -179,8 +153,7 @@ export class FileStore implements Store {
     this.#open();
     return this.#outbox
       .values()
-      .filter((e) => (filter.documentId === undefined || e.documentId === filter.documentId) && (filter.state === undefined || e.state === filter.state)
-        && (filter.messageType === undefined || e.messageType === filter.messageType) && (filter.inboxId === undefined || e.inboxId === filter.inboxId))
+      .filter((e) => outboxMatches(e, filter))
       .sort(byKeys((e) => e.createdAt, (e) => e.id));
   }
 
@@ -231,9 +204,7 @@ export class FileStore implements Store {
     this.#open();
     return this.#inbox
       .values()
-      .filter((e) => (filter.documentId === undefined || e.documentId === filter.documentId) && (filter.messageType === undefined || e.messageType === filter.messageType)
-        && (filter.axisDocId === undefined || e.axisDocId === filter.axisDocId) && (filter.from === undefined || e.from === filter.from) && (filter.to === undefined || e.to === filter.to)
-        && (filter.handedOver === undefined || (e.handedOverAt !== undefined) === filter.handedOver))
+      .filter((e) => inboxMatches(e, filter))
       .sort(byKeys((e) => e.receivedAt, (e) => e.id));
   }
 
@@ -271,8 +242,7 @@ export class FileStore implements Store {
     this.#open();
     return this.#statuses
       .values()
-      .filter((s) => (filter.direction === undefined || s.direction === filter.direction) && (filter.documentId === undefined || s.documentId === filter.documentId)
-        && (filter.counterpart === undefined || s.counterpart === filter.counterpart))
+      .filter((s) => statusMatches(s, filter))
       .sort(byKeys((s) => s.at, (s) => s.recordedAt, (s) => s.id));
   }
 
@@ -294,7 +264,7 @@ export class FileStore implements Store {
     this.#open();
     return this.#decisions
       .values()
-      .filter((d) => (filter.state === undefined || d.state === filter.state) && (filter.documentId === undefined || d.documentId === filter.documentId))
+      .filter((d) => decisionMatches(d, filter))
       .sort(byKeys((d) => d.createdAt, (d) => d.id));
   }
 

@@ -197,7 +197,7 @@ export class PostgresStore implements Store {
     const sql = `
       WITH due AS (
         SELECT id FROM ${t}
-        WHERE ((state = 'pending' AND next_attempt_at <= $1) OR state = 'sending')
+        WHERE state IN ('pending', 'sending') AND next_attempt_at <= $1
           AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
         ORDER BY next_attempt_at, created_at, id
         LIMIT $2

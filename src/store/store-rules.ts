@@ -6,14 +6,17 @@
  */
 import { createHash } from 'node:crypto';
 import { StoreError } from '../errors.js';
-import { STORE_ID_PATTERN, type ClaimOptions, type InboxEntry, type Lease, type NewStatusRecord, type OutboxEntry, type UpdateExpectation } from './store.js';
+import {
+  STORE_ID_PATTERN, type ClaimOptions, type Decision, type InboxEntry, type InboxFilter, type Lease, type NewStatusRecord, type OutboxEntry,
+  type OutboxFilter, type StatusFilter, type StatusRecord, type UpdateExpectation,
+} from './store.js';
 
 /**
- * The id of a status record: a hash of its natural key (direction, documentId, counterpart,
- * code, at), so the same status recorded twice has one id.
+ * The id of a status record: a hash of its natural key (direction, documentId, agency,
+ * counterpart, code, at), so the same status recorded twice has one id.
  */
-export function statusRecordId(record: Pick<NewStatusRecord, 'direction' | 'documentId' | 'counterpart' | 'code' | 'at'>): string {
-  const key = JSON.stringify([record.direction, record.documentId, record.counterpart, record.code, record.at]);
+export function statusRecordId(record: Pick<NewStatusRecord, 'direction' | 'documentId' | 'agency' | 'counterpart' | 'code' | 'at'>): string {
+  const key = JSON.stringify([record.direction, record.documentId, record.agency, record.counterpart, record.code, record.at]);
   return `st_${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
 }
 
@@ -69,8 +72,7 @@ export function isLeaseFree(lease: Lease | undefined, now: Date): boolean {
 /** True when `claimOutbox` may hand this entry out at `now`. */
 export function isOutboxClaimable(entry: OutboxEntry, now: Date): boolean {
   if (!isLeaseFree(entry.lease, now)) return false;
-  if (entry.state === 'sending') return true;
-  return entry.state === 'pending' && Date.parse(entry.nextAttemptAt) <= now.getTime();
+  return (entry.state === 'pending' || entry.state === 'sending') && Date.parse(entry.nextAttemptAt) <= now.getTime();
 }
 
 /** True when `claimInboxHandover` may hand this entry out at `now`. */
@@ -94,4 +96,27 @@ export function byKeys<T>(...keys: ((t: T) => string | undefined)[]): (a: T, b: 
     }
     return 0;
   };
+}
+
+const is = <T>(wanted: T | undefined, actual: T): boolean => wanted === undefined || wanted === actual;
+
+/** True when an outbox entry passes a {@link OutboxFilter}. */
+export function outboxMatches(e: OutboxEntry, f: OutboxFilter): boolean {
+  return is(f.documentId, e.documentId) && is(f.state, e.state) && is(f.messageType, e.messageType) && (f.inboxId === undefined || e.inboxId === f.inboxId);
+}
+
+/** True when an inbox entry passes an {@link InboxFilter}. */
+export function inboxMatches(e: InboxEntry, f: InboxFilter): boolean {
+  return is(f.documentId, e.documentId) && is(f.messageType, e.messageType) && is(f.axisDocId, e.axisDocId) && is(f.from, e.from) && is(f.to, e.to)
+    && (f.handedOver === undefined || (e.handedOverAt !== undefined) === f.handedOver);
+}
+
+/** True when a status passes a {@link StatusFilter}. */
+export function statusMatches(s: StatusRecord, f: StatusFilter): boolean {
+  return is(f.direction, s.direction) && is(f.documentId, s.documentId) && is(f.counterpart, s.counterpart);
+}
+
+/** True when a decision passes the filter of `listDecisions`. */
+export function decisionMatches(d: Decision, f: { readonly state?: Decision['state']; readonly documentId?: string }): boolean {
+  return is(f.state, d.state) && is(f.documentId, d.documentId);
 }

@@ -9,6 +9,8 @@ import type { ResolvedFaults } from './local-axis-options.js';
 export interface FaultDecision {
   /** Destroy the socket without answering. */
   readonly drop: boolean;
+  /** Do the work, then destroy the socket without answering. */
+  readonly dropAfter: boolean;
   /** Answer HTTP 500 `status: FAIL`. */
   readonly error: boolean;
   /** Answer an HTML page instead of JSON. */
@@ -17,7 +19,7 @@ export interface FaultDecision {
   readonly latencyMs: number;
 }
 
-const NONE: FaultDecision = { drop: false, error: false, nonJson: false, latencyMs: 0 };
+const NONE: FaultDecision = { drop: false, dropAfter: false, error: false, nonJson: false, latencyMs: 0 };
 
 /**
  * A small seeded generator (a Weyl sequence through the murmur3 finaliser): uniform in
@@ -41,18 +43,20 @@ export class SeededRandom {
 /**
  * Decides faults per request from a seed. Each faulted request draws four numbers in a fixed
  * order (drop, error, nonJson, latency), so the same requests in the same order meet the
- * same faults; duplicate deliveries draw from a second generator so they do not shift the
- * request faults.
+ * same faults; duplicate deliveries and drops after the work draw from generators of their
+ * own so they do not shift the request faults.
  */
 export class FaultInjector {
   readonly #faults: ResolvedFaults | undefined;
   readonly #requests: SeededRandom;
   readonly #deliveries: SeededRandom;
+  readonly #after: SeededRandom;
 
   constructor(faults: ResolvedFaults | undefined) {
     this.#faults = faults;
     this.#requests = new SeededRandom(faults?.seed ?? 1);
     this.#deliveries = new SeededRandom((faults?.seed ?? 1) ^ 0x5bd1e995);
+    this.#after = new SeededRandom((faults?.seed ?? 1) ^ 0x27d4eb2f);
   }
 
   /** The faults for one request of this operation. */
@@ -64,7 +68,9 @@ export class FaultInjector {
     const drop = d < f.dropRate;
     const error = !drop && e < f.errorRate;
     const nonJson = !drop && !error && n < f.nonJsonRate;
-    return { drop, error, nonJson, latencyMs };
+    // drawn from its own generator, so enabling it does not shift the other faults of a seed
+    const dropAfter = !drop && !error && !nonJson && f.dropAfterRate > 0 && this.#after.next() < f.dropAfterRate;
+    return { drop, dropAfter, error, nonJson, latencyMs };
   }
 
   /** True when a delivery should be queued twice. */

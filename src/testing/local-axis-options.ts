@@ -67,6 +67,11 @@ export const FaultsSchema = z.strictObject({
   nonJsonRate: rate,
   /** Destroy the socket without answering. */
   dropRate: rate,
+  /**
+   * Do what was asked (a `sendEdoc` is accepted and routed), then destroy the socket without
+   * answering: the client cannot know the axis acted (an ambiguous failure).
+   */
+  dropAfterRate: rate,
   /** A delivered package is queued twice (two receiver ids, same bytes). */
   duplicateRate: rate,
   /** Operations the faults apply to. @defaultValue all */

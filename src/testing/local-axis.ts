@@ -183,6 +183,10 @@ export class LocalAxis {
     }
     const call: AxisCall = { systemId: verified.systemId, param: verified.get, body, now };
     const reply = await this.#dispatch(operation, call);
+    if (fault.dropAfter) {
+      req.socket.destroy();
+      return undefined;
+    }
     return reply.kind === 'json' ? withData(reply) : reply;
   }
 

@@ -188,14 +188,16 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
         expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
       });
 
-      test('claims due pending and interrupted sending entries, with a lease, in order, up to the limit', async () => {
+      test('claims due pending and interrupted sending entries (nextAttemptAt passed), with a lease, in order, up to the limit', async () => {
         const blob = await someBlob(store);
         await store.addOutbox(outboxEntry('late', blob, { nextAttemptAt: iso(60_000) }));
         await store.addOutbox(outboxEntry('b', blob, { nextAttemptAt: iso(2) }));
         await store.addOutbox(outboxEntry('a', blob, { nextAttemptAt: iso(1) }));
         await store.addOutbox(outboxEntry('s', blob, { nextAttemptAt: iso(3) }));
         await store.addOutbox(outboxEntry('done', blob));
+        await store.addOutbox(outboxEntry('s-later', blob, { nextAttemptAt: iso(60_000) }));
         await store.updateOutbox('s', { state: 'sending' });
+        await store.updateOutbox('s-later', { state: 'sending' });
         await store.updateOutbox('done', { state: 'sent' });
         const first = await store.claimOutbox({ workerId: 'w1', limit: 2, leaseMs: 30_000, now: at(10) });
         expect(first.map((e) => e.id)).toEqual(['a', 'b']);
@@ -278,16 +280,17 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
     });
 
     describe('statuses, decisions, quarantine, marks', () => {
-      test('a status is recorded once per natural key, ordered by its time', async () => {
+      test('a status is recorded once per natural key (direction, document, agency, counterpart, code, time), ordered by its time', async () => {
         const a = await store.addStatus(statusRecord({ code: '03', at: '2025-03-10T10:00:00+07:00', description: 'first' }));
         expect(a.created).toBe(true);
         const again = await store.addStatus(statusRecord({ code: '03', at: '2025-03-10T10:00:00+07:00', description: 'second' }));
         expect(again).toEqual({ created: false, record: a.record });
         await store.addStatus(statusRecord({ code: '01', at: '2025-03-10T09:00:00+07:00' }));
         await store.addStatus(statusRecord({ code: '01', at: '2025-03-10T09:00:00+07:00', counterpart: '000.01.00.H41' }));
+        expect((await store.addStatus(statusRecord({ code: '01', at: '2025-03-10T09:00:00+07:00', agency: '000.01.00.G22' }))).created).toBe(true);
         await store.addStatus(statusRecord({ direction: 'out', code: '01', documentId: 'D2' }));
-        expect((await store.listStatuses({ direction: 'in', counterpart: '000.00.00.H41' })).map((s) => s.code)).toEqual(['01', '03']);
-        expect((await store.listStatuses({ documentId: 'D1' }))).toHaveLength(3);
+        expect((await store.listStatuses({ direction: 'in', counterpart: '000.00.00.H41' })).map((s) => s.code)).toEqual(['01', '01', '03']);
+        expect((await store.listStatuses({ documentId: 'D1' }))).toHaveLength(4);
         expect((await store.listStatuses({ direction: 'out' })).map((s) => s.documentId)).toEqual(['D2']);
       });
 

@@ -8,6 +8,7 @@ import { ackCommand } from './ack.js';
 import { agenciesCommand } from './agencies.js';
 import { axisServeCommand } from './axis-serve.js';
 import { buildCommand } from './build.js';
+import { demoCommand } from './demo.js';
 import { fetchCommand } from './fetch.js';
 import { inboxCommand } from './inbox.js';
 import { inspectCommand } from './inspect.js';
@@ -18,6 +19,7 @@ import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
 
 export const commands: readonly CliCommand[] = [
+  demoCommand,
   inspectCommand,
   validateCommand,
   buildCommand,

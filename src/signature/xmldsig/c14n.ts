@@ -43,8 +43,10 @@ export interface C14nOptions {
   readonly algorithm: C14nAlgorithm;
   /** Exclusive c14n only: prefixes treated as in inclusive c14n (`#default` for the default namespace). */
   readonly inclusivePrefixes?: readonly string[];
-  /** Elements left out with their whole subtree (enveloped-signature transform). */
-  readonly exclude?: XmlElement | readonly XmlElement[];
+  /** Nodes left out, elements with their whole subtree (enveloped-signature transform). */
+  readonly exclude?: XmlNode | readonly XmlNode[];
+  /** Text nodes rendered with another value (used to undo white space laid out in transit). */
+  readonly textOverrides?: ReadonlyMap<XmlNode, string>;
   /**
    * Overrides the algorithm's comment handling; `false` for a same-document reference
    * (`URI=""` selects the document without its comments).
@@ -70,8 +72,8 @@ export function canonicalizeTo(target: XmlDocument | XmlElement, options: C14nOp
   const exclusive = options.algorithm === EXC_C14N || options.algorithm === EXC_C14N_WITH_COMMENTS;
   const comments = options.comments ?? options.algorithm.endsWith('#WithComments');
   const inclusivePrefixes = new Set((options.inclusivePrefixes ?? []).map((p) => (p === '#default' ? '' : p)));
-  const exclude = new Set<XmlElement>(options.exclude === undefined ? [] : Array.isArray(options.exclude) ? options.exclude : [options.exclude]);
-  const run = new Canonicalizer(write, exclusive, comments, inclusivePrefixes, exclude);
+  const exclude = new Set<XmlNode>(options.exclude === undefined ? [] : Array.isArray(options.exclude) ? options.exclude : [options.exclude as XmlNode]);
+  const run = new Canonicalizer(write, exclusive, comments, inclusivePrefixes, exclude, options.textOverrides ?? new Map());
   if ('type' in target) run.element(target, new Map(), true);
   else run.document(target);
 }
@@ -82,7 +84,8 @@ class Canonicalizer {
     private readonly exclusive: boolean,
     private readonly comments: boolean,
     private readonly inclusivePrefixes: ReadonlySet<string>,
-    private readonly exclude: ReadonlySet<XmlElement>,
+    private readonly exclude: ReadonlySet<XmlNode>,
+    private readonly textOverrides: ReadonlyMap<XmlNode, string>,
   ) {}
 
   document(doc: XmlDocument): void {
@@ -124,7 +127,8 @@ class Canonicalizer {
   private child(node: XmlNode, rendered: ReadonlyMap<string, string>): void {
     if (node.type === 'element') this.element(node, rendered, false);
     else if (node.type === 'text') {
-      if (node.value.length > 0) this.write(escapeText(node.value));
+      const value = this.textOverrides.get(node) ?? node.value;
+      if (value.length > 0 && !this.exclude.has(node)) this.write(escapeText(value));
     } else if (node.type === 'pi' || this.comments) this.leaf(node);
   }
 

@@ -6,7 +6,7 @@
  * certificate through the trust engine. A bad signature is a report, not a throw.
  * @module
  */
-import { createHash, verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto';
+import { verify as cryptoVerify, X509Certificate, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 import { ConfigError, issuesFromZod } from '../../errors.js';
 import { firstChild, parseXmlTree, type XmlElement } from '../../edxml/xml-tree.js';
@@ -18,6 +18,7 @@ import type { TrustStore } from '../trust-store.js';
 import { C14N, canonicalize, canonicalizeTo, isC14nAlgorithm } from './c14n.js';
 import { readXmlSignature, type SignatureRead } from './signature-reader.js';
 import { ENVELOPED_SIGNATURE, XMLDSIG_NAMESPACE, digestMethodOf, keyFitsMethod, nodeSignOptions, signatureMethodOf } from './signature-methods.js';
+import { checkReferenceDigest } from './reference-digest.js';
 import { xmldsigReason } from './xmldsig-reasons.js';
 
 /** One Reference of the signature as found. */
@@ -39,6 +40,8 @@ export interface EdxmlSignatureReport extends SignatureReport {
   readonly references: readonly ReferenceReport[];
   /** The signature covers the whole package (one Reference, URI="", allowed transforms) and its digest matched. */
   readonly coversWholeDocument: boolean;
+  /** TraceHeaders added after signing (by the axis in transit), not covered by the signature. */
+  readonly appendedTraceHeaders?: number;
   /** The certificates carried in KeyInfo, as found (not trusted by being there). */
   readonly certificates?: readonly CertificateSummary[];
 }
@@ -144,19 +147,22 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
   reasons.push(...checkAlgorithmPolicy(policy, { digest: digest.name }, 'Reference DigestMethod'));
   reasons.push(...checkAlgorithmPolicy(policy, { digest: method.digest.name }, 'SignatureMethod'));
 
-  // Digest of the package without the signature (comments never count: URI="").
-  const hash = createHash(digest.node);
-  let sinceCheck = 0;
-  canonicalizeTo(doc, { algorithm: c14nTransform, exclude: sig, comments: false, ...prefixes(second?.prefixes) }, (c) => {
-    hash.update(c, 'utf8');
-    sinceCheck += c.length;
-    if (sinceCheck > 1 << 20) {
-      sinceCheck = 0;
-      o.signal?.throwIfAborted();
-    }
+  // Digest of the package without the signature (comments never count: URI=""), allowing
+  // for the TraceHeaders the axis appends in transit (reported, never covered).
+  const digestCheck = checkReferenceDigest({
+    doc,
+    signature: sig,
+    algorithm: c14nTransform,
+    ...(second?.prefixes ? { inclusivePrefixes: second.prefixes } : {}),
+    hash: digest.node,
+    expected: ref.digestValue!,
+    ...(o.signal ? { signal: o.signal } : {}),
   });
-  const digestValid = Buffer.from(hash.digest()).equals(Buffer.from(ref.digestValue!));
+  const digestValid = digestCheck.valid;
   if (!digestValid) reasons.push(xmldsigReason('DIGEST_MISMATCH'));
+  if (digestCheck.appendedTraceHeaders > 0) {
+    reasons.push(xmldsigReason('TRACE_HEADERS_APPENDED', { detail: String(digestCheck.appendedTraceHeaders) }));
+  }
   const refReport = [{ ...references[0]!, digestValid }];
   o.signal?.throwIfAborted();
 
@@ -165,7 +171,7 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
     canonicalize(s.signedInfo, { algorithm: s.canonicalization.algorithm, ...prefixes(s.canonicalization.prefixes) }),
   );
   const leafIndex = findSigner(s, signedInfo, method);
-  const done = { ...base, references: refReport, coversWholeDocument: digestValid };
+  const done = { ...base, references: refReport, coversWholeDocument: digestValid && digestCheck.appendedTraceHeaders === 0, appendedTraceHeaders: digestCheck.appendedTraceHeaders };
   if (s.certificates.length === 0) return report([...reasons, xmldsigReason('SIGNER_CERT_MISSING')], done);
   if (leafIndex < 0) return report([...reasons, xmldsigReason('SIGNATURE_INVALID')], done);
   const leaf = s.certificates[leafIndex]!;

@@ -21,6 +21,11 @@ const CATALOGUE = {
     'Chữ ký số không bao trùm đúng toàn bộ gói tin (nghi ngờ tấn công bọc chữ ký)',
   ],
   DIGEST_MISMATCH: ['error', 'The package was changed after it was signed', 'Nội dung gói tin đã bị thay đổi sau khi ký'],
+  TRACE_HEADERS_APPENDED: [
+    'info',
+    'TraceHeaders added after signing (by the axis, in transit) are not covered by the signature; number added',
+    'Thông tin vết (TraceHeader) do trục liên thông thêm sau khi ký không được chữ ký bảo vệ; số lượng',
+  ],
   SIGNATURE_INVALID: [
     'error',
     'The signature value does not verify with the certificate in the signature',

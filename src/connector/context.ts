@@ -1,0 +1,55 @@
+/**
+ * What the connector's parts share: resolved options, the store, the axis client, the
+ * events, and small helpers.
+ * @internal
+ * @module
+ */
+import { Readable } from 'node:stream';
+import { ConnectorError } from '../errors.js';
+import type { Organization } from '../edxml/model.js';
+import type { Store } from '../store/store.js';
+import type { ConnectorEvents } from './events.js';
+import type { ResolvedConnectorOptions } from './options.js';
+
+/** Shared by the connector's parts. */
+export interface ConnectorContext {
+  readonly options: ResolvedConnectorOptions;
+  readonly store: Store;
+  readonly events: ConnectorEvents;
+  /** The caller's signal: aborting it cancels calls under way. */
+  readonly signal: AbortSignal;
+  /** True once `stop()` was asked (or the signal aborted): finish the item under way, start no other. */
+  halted(): boolean;
+  now(): Date;
+}
+
+/** Reads a whole blob. */
+export async function readBlob(store: Store, ref: string): Promise<Uint8Array> {
+  const stream: Readable = await store.openBlob(ref);
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  const all = Buffer.concat(chunks);
+  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+}
+
+/**
+ * One of the connector's agencies.
+ * @throws {ConnectorError} VDXP_CONNECTOR_NOT_FOUND when the id is not one of them
+ */
+export function agencyById(ctx: ConnectorContext, organId: string | undefined): Organization & { organName: string } {
+  const agencies = ctx.options.agencies;
+  if (organId === undefined) return agencies[0]!;
+  const found = agencies.find((a) => a.organId === organId);
+  if (!found) {
+    throw new ConnectorError('VDXP_CONNECTOR_NOT_FOUND', `${organId} is not one of this connector's agencies (${agencies.map((a) => a.organId).join(', ')})`, {
+      messageVi: `${organId} không phải đơn vị của hệ thống này`,
+    });
+  }
+  return found;
+}
+
+/** A time-ordered unique id with a prefix: `<prefix><time base36><random>`. */
+export function newId(prefix: string, now: Date): string {
+  const rand = Math.floor(Math.random() * 36 ** 6).toString(36).padStart(6, '0');
+  return `${prefix}${now.getTime().toString(36)}${rand}`;
+}

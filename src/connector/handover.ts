@@ -1,0 +1,91 @@
+/**
+ * Hand-over to the application, at least once: stored entries are claimed (a lease each),
+ * their event is emitted, and the entry is recorded as handed over only when every handler
+ * returned. A handler that throws leaves it for the next pass. Documents wait while nobody
+ * listens for them; statuses and requests are recorded as handed over either way (tracking
+ * and `decisions()` keep them).
+ * @module
+ */
+import type { ParsedEdoc, ParsedStatus } from '../edxml/model.js';
+import { parseEdxml } from '../edxml/parse.js';
+import type { InboxEntry } from '../store/store.js';
+import { decisionIdOf } from './arrival.js';
+import { readBlob, type ConnectorContext } from './context.js';
+import type { DocumentEvent } from './events.js';
+
+/** Hands stored entries over. */
+export class HandOver {
+  readonly #ctx: ConnectorContext;
+
+  constructor(ctx: ConnectorContext) {
+    this.#ctx = ctx;
+  }
+
+  /** One pass; returns how many entries were handed over. */
+  async pass(): Promise<number> {
+    const { store, options } = this.#ctx;
+    const holder = { leaseHolder: options.workerId };
+    let handed = 0;
+    for (;;) {
+      if (this.#ctx.halted()) return handed;
+      const claimed = await store.claimInboxHandover({ workerId: options.workerId, limit: options.batchSize, leaseMs: options.leaseMs, now: this.#ctx.now() });
+      let progressed = false;
+      for (const entry of claimed) {
+        let done = false;
+        try {
+          done = await this.#handOver(entry);
+        } catch (error) {
+          await this.#ctx.events.reportError({ error, phase: 'handover', inboxId: entry.id });
+        }
+        const patch = done ? { handedOverAt: this.#ctx.now().toISOString(), lease: null } : { lease: null };
+        await store.updateInbox(entry.id, patch, holder).catch((error: unknown) => this.#ctx.events.reportError({ error, phase: 'handover', inboxId: entry.id }));
+        if (done) {
+          handed++;
+          progressed = true;
+        }
+      }
+      if (claimed.length < options.batchSize || !progressed) return handed;
+    }
+  }
+
+  /** Emits the entry's event; false when it must wait (nobody listens for documents). */
+  async #handOver(entry: InboxEntry): Promise<boolean> {
+    const { store, events } = this.#ctx;
+    if (entry.messageType === 'status' && entry.summary.statusCode !== '13') {
+      const status = (await store.listStatuses({ direction: 'in', counterpart: entry.from })).find((s) => s.inboxId === entry.id);
+      if (!status) return true;
+      const message = (await this.#read(entry)) as ParsedStatus;
+      const matched = (await store.listOutbox({ documentId: status.documentId, messageType: 'edoc' })).length > 0;
+      await events.emit('status', { inboxId: entry.id, documentId: status.documentId, from: entry.from, code: status.code, status, matched, message });
+      return true;
+    }
+    const isRequest = entry.messageType === 'status' || entry.operation.startsWith('revoke') || entry.operation.startsWith('update');
+    if (isRequest) {
+      const decision = await store.getDecision(decisionIdOf(entry.id));
+      if (decision) await events.emit('request', { decision });
+      return true;
+    }
+    if (events.count('document') === 0) return false;
+    await events.emit('document', await this.documentEvent(entry));
+    return true;
+  }
+
+  /** The `document` event of a stored document (its package read again). */
+  async documentEvent(entry: InboxEntry): Promise<DocumentEvent> {
+    const message = (await this.#read(entry)) as ParsedEdoc;
+    return {
+      inboxId: entry.id,
+      documentId: entry.documentId,
+      from: entry.from,
+      to: entry.to,
+      message,
+      verification: entry.verification,
+      replaces: (message.business?.replacementInfo ?? []).map((r) => r.documentId),
+      entry,
+    };
+  }
+
+  async #read(entry: InboxEntry): Promise<ParsedEdoc | ParsedStatus> {
+    return parseEdxml(await readBlob(this.#ctx.store, entry.blob.ref), { maxBytes: this.#ctx.options.maxPackageBytes });
+  }
+}

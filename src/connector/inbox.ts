@@ -1,0 +1,163 @@
+/**
+ * The receive loop of `axis-api.md` section 4: list what waits (edoc, then status), fetch
+ * each package (streamed into the store), read it (an unreadable one is quarantined and
+ * acked `fail` with the reason), verify signatures by policy, store it durably
+ * (de-duplicated by the store), run what follows arrival (01, decisions, statuses), and only
+ * then ack `done`.
+ * @module
+ */
+import { AxisError, isVdxpError } from '../errors.js';
+import { parseEdxml } from '../edxml/parse.js';
+import type { ParsedEdxml } from '../edxml/model.js';
+import type { ReceivedEdoc } from '../transport/responses.js';
+import type { BlobInfo, InboxEntry, VerificationSummary } from '../store/store.js';
+import { afterArrival } from './arrival.js';
+import { readBlob, type ConnectorContext } from './context.js';
+import { idPart, operationKey, summarizeEdoc, summarizeStatus } from './message-facts.js';
+import type { OutboxWorker } from './outbox.js';
+import { verifyReceived, type VerificationSettings } from './verification.js';
+
+/** What one pass did. */
+export interface ReceivePassResult {
+  /** Packages stored for the first time. */
+  readonly stored: number;
+  /** Packages that were already stored (a repeated delivery or a crash before the ack). */
+  readonly duplicates: number;
+  /** Packages quarantined and acked `fail`. */
+  readonly quarantined: number;
+  /** Packages left for the next pass after an error. */
+  readonly failed: number;
+}
+
+/** Receives packages. */
+export class InboxReceiver {
+  readonly #ctx: ConnectorContext;
+  readonly #outbox: OutboxWorker;
+  readonly #verification: VerificationSettings | undefined;
+  readonly #inFlight = new Set<string>();
+
+  constructor(ctx: ConnectorContext, outbox: OutboxWorker, verification: VerificationSettings | undefined) {
+    this.#ctx = ctx;
+    this.#outbox = outbox;
+    this.#verification = verification;
+  }
+
+  /** One pass over both lists. */
+  async pass(): Promise<ReceivePassResult> {
+    const result = { stored: 0, duplicates: 0, quarantined: 0, failed: 0 };
+    for (const messageType of ['edoc', 'status'] as const) {
+      const { items } = await this.#ctx.options.axis.getReceivedEdocList({ messageType, signal: this.#ctx.signal });
+      for (const item of items) {
+        if (this.#ctx.halted()) return result;
+        if (this.#inFlight.has(item.docId)) continue;
+        this.#inFlight.add(item.docId);
+        try {
+          result[await this.#receive(item, messageType)]++;
+        } catch (error) {
+          result.failed++;
+          await this.#ctx.events.reportError({ error, phase: 'receive', axisDocId: item.docId });
+        } finally {
+          this.#inFlight.delete(item.docId);
+        }
+      }
+    }
+    return result;
+  }
+
+  async #receive(item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<'stored' | 'duplicates' | 'quarantined'> {
+    const { store, options } = this.#ctx;
+    const known = (await store.listInbox({ axisDocId: item.docId }))[0];
+    let blob: BlobInfo;
+    if (known) {
+      blob = known.blob;
+    } else {
+      const fetched = await this.#fetch(item.docId);
+      if ('reason' in fetched) return this.#quarantine(item, listed, fetched.reason, undefined);
+      blob = fetched.blob;
+    }
+    const bytes = await readBlob(store, blob.ref);
+    let message: ParsedEdxml;
+    try {
+      message = parseEdxml(bytes, { maxBytes: options.maxPackageBytes, now: this.#ctx.now });
+    } catch (e) {
+      if (!isVdxpError(e) || !(e.code.startsWith('VDXP_EDXML') || e.code === 'VDXP_INPUT_INVALID')) throw e;
+      return this.#quarantine(item, listed, { code: e.code, message: e.message.slice(0, 500) }, blob);
+    }
+    const entry = known ?? (await this.#store(item, message, bytes, blob));
+    const duplicate = known !== undefined || entry.axisDocId !== item.docId;
+    await afterArrival(this.#ctx, this.#outbox, entry, message);
+    await options.axis.updateStatus(item.docId, 'done', { signal: this.#ctx.signal });
+    return duplicate ? 'duplicates' : 'stored';
+  }
+
+  async #fetch(docId: string): Promise<{ blob: BlobInfo } | { reason: { code: string; message: string } }> {
+    const { store, options } = this.#ctx;
+    const max = options.maxPackageBytes;
+    if (options.fetch === 'downloadEdoc') {
+      try {
+        const stream = await options.axis.downloadEdoc(docId, { maxBytes: max, signal: this.#ctx.signal });
+        return { blob: await store.putBlob(stream, { maxBytes: max, signal: this.#ctx.signal }) };
+      } catch (e) {
+        if (tooLarge(e)) return { reason: { code: 'VDXP_EDXML_TOO_LARGE', message: `the package is larger than maxPackageBytes (${max})` } };
+        if (!(e instanceof AxisError)) throw e;
+        // this axis refuses downloadEdoc for the package: fetch it as base64 instead
+      }
+    }
+    const { bytes } = await options.axis.getEdoc(docId, { signal: this.#ctx.signal });
+    if (bytes.byteLength > max) return { reason: { code: 'VDXP_EDXML_TOO_LARGE', message: `the package is larger than maxPackageBytes (${max})` } };
+    return { blob: await store.putBlob(bytes) };
+  }
+
+  async #store(item: ReceivedEdoc, message: ParsedEdxml, bytes: Uint8Array, blob: BlobInfo): Promise<InboxEntry> {
+    const agencies = this.#ctx.options.agencies;
+    const ours = (id: string | undefined) => (id !== undefined && agencies.some((a) => a.organId === id) ? id : undefined);
+    let to: string | undefined = ours(item.to);
+    let verification: VerificationSummary | undefined;
+    if (message.kind === 'edoc') {
+      to ??= message.to.map((o) => o.organId).find((id) => ours(id));
+      verification = await verifyReceived(this.#verification, { bytes, message, at: this.#ctx.now(), signal: this.#ctx.signal });
+    } else {
+      to ??= ours(message.responseFor.organId);
+    }
+    const receivedAt = this.#ctx.now().toISOString();
+    const { entry } = await this.#ctx.store.addInbox({
+      id: `i_${idPart(item.docId)}`,
+      axisDocId: item.docId,
+      messageType: message.kind,
+      from: message.from.organId,
+      to: to ?? agencies[0]!.organId,
+      documentId: message.kind === 'edoc' ? message.documentId : message.responseFor.documentId,
+      operation: operationKey(message),
+      blob,
+      summary: message.kind === 'edoc' ? summarizeEdoc(message) : summarizeStatus(message),
+      ...(message.kind === 'status' ? { responseFor: message.responseFor } : message.responseFor[0] ? { responseFor: message.responseFor[0] } : {}),
+      receivedAt,
+      ...(verification ? { verification } : {}),
+    });
+    return entry;
+  }
+
+  async #quarantine(item: ReceivedEdoc, listed: 'edoc' | 'status', reason: { code: string; message: string }, blob: BlobInfo | undefined): Promise<'quarantined'> {
+    await this.#ctx.store.addQuarantine({
+      id: `q_${idPart(item.docId)}`,
+      axisDocId: item.docId,
+      messageType: listed,
+      ...(item.from ? { from: item.from } : {}),
+      ...(item.to ? { to: item.to } : {}),
+      reason,
+      ...(blob ? { blob } : {}),
+      at: this.#ctx.now().toISOString(),
+    });
+    await this.#ctx.options.axis.updateStatus(item.docId, 'fail', { signal: this.#ctx.signal });
+    await this.#ctx.events.reportError({ error: new Error(`package ${item.docId} quarantined: ${reason.code}`), phase: 'receive', axisDocId: item.docId });
+    return 'quarantined';
+  }
+}
+
+function tooLarge(e: unknown): boolean {
+  for (let c: unknown = e; c; c = (c as { cause?: unknown }).cause) {
+    if ((c as { reason?: unknown }).reason === 'too_large') return true;
+    if ((c as { code?: unknown }).code === 'VDXP_STORE_IO' && /maxBytes/.test((c as Error).message)) return true;
+  }
+  return false;
+}

@@ -1,0 +1,109 @@
+/**
+ * Signature checks of received documents and the policy that turns their verdicts into a
+ * disposition. The edXML package signature is checked first; more checks (the PDF
+ * signatures of attachments, …) plug in as {@link SignatureCheck}s without changing the loop.
+ * @module
+ */
+import type { ParsedEdoc } from '../edxml/model.js';
+import type { ResolvedVerificationPolicy, VerificationPolicy, Verdict } from '../signature/report.js';
+import type { TrustStore } from '../signature/trust-store.js';
+import { verifyEdxml } from '../signature/xmldsig/verify.js';
+import type { VerificationSummary } from '../store/store.js';
+
+/** The outcome of one check, as kept on the inbox entry. */
+export interface CheckOutcome {
+  /** `edxml`, `pdf:<file name>`, … */
+  readonly name: string;
+  readonly verdict: Verdict;
+  /** Reason codes (`DIGEST_MISMATCH`, `CERT_EXPIRED`, …). */
+  readonly reasons: readonly string[];
+}
+
+/** What a check is given. */
+export interface SignatureCheckInput {
+  /** The package as received. */
+  readonly bytes: Uint8Array;
+  /** The package read, attachments in memory. */
+  readonly message: ParsedEdoc;
+  readonly trust: TrustStore;
+  readonly policy: VerificationPolicy | ResolvedVerificationPolicy | undefined;
+  /** The time validity is judged at. */
+  readonly at: Date;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * One more verification step for received documents, e.g. the PDF signatures of the
+ * attachments. It returns one outcome per thing it checked (none when there was nothing to
+ * check); a throw counts as an `indeterminate` outcome named after the check.
+ *
+ * @example
+ * ```ts
+ * const pdfCheck: SignatureCheck = {
+ *   name: 'pdf',
+ *   async check({ message, trust, at }) {
+ *     const pdfs = message.attachments.filter((a) => a.contentType === 'application/pdf');
+ *     return Promise.all(pdfs.map(async (a) => {
+ *       const report = await verifyPdf(a.data, { trust, at });
+ *       return { name: `pdf:${a.name}`, verdict: report.verdict, reasons: report.reasons.map((r) => r.code) };
+ *     }));
+ *   },
+ * };
+ * new Connector({ …, verification: { trust, onInvalid: 'hold', checks: [pdfCheck] } });
+ * ```
+ */
+export interface SignatureCheck {
+  readonly name: string;
+  check(input: SignatureCheckInput): Promise<readonly CheckOutcome[]>;
+}
+
+/** The built-in check: the edXML package's XML signature (`verifyEdxml`). */
+export const edxmlSignatureCheck: SignatureCheck = {
+  name: 'edxml',
+  async check({ bytes, trust, policy, at, signal }) {
+    const report = await verifyEdxml(bytes, { trust, at, ...(policy ? { policy } : {}), ...(signal ? { signal } : {}) });
+    return [{ name: 'edxml', verdict: report.verdict, reasons: report.reasons.filter((r) => r.severity !== 'info').map((r) => r.code) }];
+  },
+};
+
+/** Verification settings as the connector reads them. */
+export interface VerificationSettings {
+  readonly trust: TrustStore;
+  readonly policy?: VerificationPolicy | undefined;
+  readonly onInvalid: 'refuse' | 'hold' | 'accept';
+  readonly onIndeterminate: 'refuse' | 'hold' | 'accept';
+  readonly checks: readonly SignatureCheck[];
+}
+
+const RANK: Record<Verdict, number> = { valid: 0, indeterminate: 1, invalid: 2 };
+
+/**
+ * Runs every check and applies the policy. Without settings nothing is checked
+ * (`not-checked`, accepted).
+ */
+export async function verifyReceived(
+  settings: VerificationSettings | undefined,
+  input: Omit<SignatureCheckInput, 'trust' | 'policy'>,
+): Promise<VerificationSummary> {
+  if (!settings) return { verdict: 'not-checked', disposition: 'accepted', checks: [] };
+  const outcomes: CheckOutcome[] = [];
+  for (const check of [edxmlSignatureCheck, ...settings.checks]) {
+    try {
+      outcomes.push(...(await check.check({ ...input, trust: settings.trust, policy: settings.policy })));
+    } catch (e) {
+      input.signal?.throwIfAborted();
+      const code = typeof (e as { code?: unknown })?.code === 'string' ? (e as { code: string }).code : 'CHECK_FAILED';
+      outcomes.push({ name: check.name, verdict: 'indeterminate', reasons: [code] });
+    }
+  }
+  const verdict = outcomes.reduce<Verdict>((worst, o) => (RANK[o.verdict] > RANK[worst] ? o.verdict : worst), 'valid');
+  const action = verdict === 'valid' ? 'accept' : verdict === 'invalid' ? settings.onInvalid : settings.onIndeterminate;
+  const disposition = action === 'accept' ? 'accepted' : action === 'hold' ? 'held' : 'refused';
+  return { verdict, disposition, checks: outcomes.map((o) => ({ name: o.name, verdict: o.verdict, reasons: [...o.reasons] })) };
+}
+
+/** A reason for a refusal (02), Vietnamese then English, naming the failed checks' codes. */
+export function refusalReason(summary: VerificationSummary): string {
+  const codes = [...new Set(summary.checks.filter((c) => c.verdict !== 'valid').flatMap((c) => c.reasons))].slice(0, 5).join(', ');
+  return `Chữ ký số không hợp lệ / signature not valid${codes ? ` (${codes})` : ''}`;
+}

@@ -1,0 +1,131 @@
+import { afterEach, describe, expect, test } from 'vitest';
+import type { DocumentEvent, RequestEvent, StatusEvent, WithdrawnEvent } from '../../src/connector/events.js';
+import { NGHE_AN, NOI_VU, VPCP, letter, startNetwork, until, type Network, type Side } from '../helpers/connector-setup.js';
+
+let net: Network | undefined;
+afterEach(async () => {
+  await net?.close();
+  net = undefined;
+});
+
+interface Scene {
+  g22: Side;
+  h41: Side;
+  documentId: string;
+  inboxId: string;
+  requests: RequestEvent[];
+  withdrawn: WithdrawnEvent[];
+  statuses: StatusEvent[];
+  documents: DocumentEvent[];
+}
+
+/** G22 sent a document to H41, which received it (01). */
+async function scene(agencies = [VPCP, NGHE_AN]): Promise<Scene> {
+  net = await startNetwork(agencies);
+  const [g22, h41] = [net.sides[0]!, net.sides[1]!];
+  const s: Scene = { g22, h41, documentId: '', inboxId: '', requests: [], withdrawn: [], statuses: [], documents: [] };
+  h41.connector.on('request', (r) => void s.requests.push(r));
+  h41.connector.on('withdrawn', (w) => void s.withdrawn.push(w));
+  h41.connector.on('document', (d) => void s.documents.push(d));
+  g22.connector.on('status', (e) => void s.statuses.push(e));
+  const handle = await g22.connector.send(letter(VPCP, [NGHE_AN]));
+  await handle.delivered;
+  s.documentId = handle.documentId;
+  await until([h41.connector], () => s.documents.length === 1);
+  s.inboxId = s.documents[0]!.inboxId;
+  return s;
+}
+
+const codesAtSender = async (s: Scene) => (await s.g22.connector.tracking(s.documentId)).sent.flatMap((d) => d.recipients[0]!.events.map((e) => e.code));
+
+describe('take-back, revoke, update: pending decisions answered with 15/16', () => {
+  test('a take-back (13) becomes a pending decision; agreeing sends 15, withdraws the document and tells the application', async () => {
+    const s = await scene();
+    await expect(s.g22.connector.requestTakeBack(s.documentId, { reason: ' ' })).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_REASON_REQUIRED' });
+    await (await s.g22.connector.requestTakeBack(s.documentId, { reason: 'Sai sót trong nội dung', staff: { staff: 'Trần Thị Đào' } })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 1);
+    const { decision } = s.requests[0]!;
+    expect(decision).toMatchObject({ kind: 'take-back', documentId: s.documentId, requester: VPCP.organId, agency: NGHE_AN.organId, reason: 'Sai sót trong nội dung', state: 'open', inboxId: s.inboxId });
+    expect(await s.h41.connector.decisions({ state: 'open' })).toHaveLength(1);
+
+    const answered = await s.h41.connector.answer(decision.id, 'agree', 'Đồng ý trả lại');
+    expect(answered.decision.state).toBe('agreed');
+    expect(answered.withdrawn).toEqual([s.inboxId]);
+    await answered.delivered;
+    expect(s.withdrawn).toEqual([{ inboxId: s.inboxId, documentId: s.documentId, reason: 'take-back', decisionId: decision.id }]);
+    expect((await s.h41.store.getInbox(s.inboxId))!.withdrawn).toBe(true);
+    expect((await s.h41.connector.receivedTracking())[0]).toMatchObject({ withdrawn: true });
+    await expect(s.h41.connector.report(s.inboxId, '03')).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_BAD_TRANSITION' });
+    // the same answer again is idempotent; the other one is refused
+    expect((await s.h41.connector.answer(decision.id, 'agree')).outboxId).toBe(answered.outboxId);
+    await expect(s.h41.connector.answer(decision.id, 'refuse', 'không')).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_BAD_TRANSITION' });
+
+    await until([s.g22.connector], () => s.statuses.some((e) => e.code === '15'));
+    expect(s.statuses.find((e) => e.code === '15')).toMatchObject({ documentId: s.documentId, from: NGHE_AN.organId, matched: true });
+    expect(await codesAtSender(s)).toEqual(['01']);
+    const inStatuses = await s.g22.store.listStatuses({ direction: 'in', documentId: s.documentId });
+    expect(inStatuses.map((x) => x.code)).toEqual(['01', '15']);
+  });
+
+  test('a revoke package becomes a pending decision; refusing sends 16 with the reason and keeps the document', async () => {
+    const s = await scene();
+    await (await s.g22.connector.revoke(s.documentId, { reason: 'Ban hành nhầm' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 1);
+    const { decision } = s.requests[0]!;
+    expect(decision).toMatchObject({ kind: 'revoke', documentId: s.documentId, reason: 'Ban hành nhầm', state: 'open', inboxId: s.inboxId });
+    // the revoke is not a new document: no document event, no 01
+    expect(s.documents).toHaveLength(1);
+    await expect(s.h41.connector.answer(decision.id, 'refuse')).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_REASON_REQUIRED' });
+    const answered = await s.h41.connector.answer(decision.id, 'refuse', 'Văn bản đã được xử lý xong');
+    await answered.delivered;
+    expect(answered.withdrawn).toEqual([]);
+    expect((await s.h41.store.getInbox(s.inboxId))!.withdrawn).toBe(false);
+    await until([s.g22.connector], () => s.statuses.some((e) => e.code === '16'));
+    const sent = (await s.g22.connector.tracking(s.documentId)).sent;
+    expect(sent.map((d) => d.businessDocType)).toEqual([0, 1]);
+    expect(sent[1]!.recipients[0]!.events).toEqual([expect.objectContaining({ code: '16', description: 'Văn bản đã được xử lý xong' })]);
+  });
+
+  test('an agreed revoke withdraws the document', async () => {
+    const s = await scene();
+    await (await s.g22.connector.revoke(s.documentId, { reason: 'Thu hồi' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 1);
+    await (await s.h41.connector.answer(s.requests[0]!.decision.id, 'agree')).delivered;
+    expect(s.withdrawn).toEqual([expect.objectContaining({ inboxId: s.inboxId, reason: 'revoke' })]);
+  });
+
+  test('an update (recipients added, metadata changed) becomes a pending decision answered with 15', async () => {
+    const s = await scene([VPCP, NGHE_AN, NOI_VU]);
+    await expect(s.g22.connector.update(s.documentId, {})).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_BAD_TRANSITION' });
+    await (await s.g22.connector.update(s.documentId, { addRecipients: [NOI_VU], metadata: { subject: 'V/v thử nghiệm (cập nhật)' }, reason: 'Bổ sung nơi nhận' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 1);
+    const { decision } = s.requests[0]!;
+    expect(decision).toMatchObject({ kind: 'update', documentId: s.documentId, reason: 'Bổ sung nơi nhận' });
+    const request = (await s.h41.store.getInbox(decision.requestInboxId))!;
+    expect(request.summary).toMatchObject({ businessDocType: 2, subject: 'V/v thử nghiệm (cập nhật)' });
+    const answered = await s.h41.connector.answer(decision.id, 'agree');
+    await answered.delivered;
+    expect(answered.withdrawn).toEqual([]);
+    // the added recipient receives the update package too
+    const g09 = net!.sides[2]!;
+    await until([g09.connector], async () => (await g09.store.listInbox({ messageType: 'edoc' })).length === 1);
+    expect((await g09.connector.decisions())[0]).toMatchObject({ kind: 'update', documentId: s.documentId });
+  });
+
+  test('a replacement is a new document; the replaced one is withdrawn', async () => {
+    const s = await scene();
+    const replacement = letter(VPCP, [NGHE_AN], { subject: 'V/v thay thế văn bản' });
+    const handle = await s.g22.connector.replace(s.documentId, replacement, { reason: 'Thay thế do sai số liệu' });
+    await handle.delivered;
+    await until([s.h41.connector], () => s.documents.length === 2);
+    expect(s.documents[1]).toMatchObject({ documentId: handle.documentId, replaces: [s.documentId] });
+    expect(s.withdrawn).toEqual([expect.objectContaining({ inboxId: s.inboxId, reason: 'replaced' })]);
+    expect((await s.h41.store.getInbox(s.documents[1]!.inboxId))!.lifecycle).toBe('01');
+  });
+
+  test('business operations on an unknown document are refused', async () => {
+    const s = await scene();
+    await expect(s.g22.connector.revoke('nothing', { reason: 'x' })).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_NOT_FOUND' });
+    await expect(s.h41.connector.answer('d_nothing', 'agree')).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_NOT_FOUND' });
+  });
+});
