@@ -8,11 +8,16 @@
 // exiting 0 only when that is the line. Runs against the built package (`npm run build`).
 //
 // Environment: CHAOS_DOCS (300), CHAOS_STORE (file | postgres), CHAOS_SEED (1),
+// CHAOS_PACE_MS (200: the senders submit document i no earlier than i × pace after the start,
+// a steady stream like an agency's rather than one burst),
 // CHAOS_TIMEOUT_MS (240000), CHAOS_PG_URL or VDXP_TEST_PG_URL (postgres; else a temporary
-// cluster is started when PostgreSQL is installed), CHAOS_KEEP (keep the work folder).
+// cluster is started when PostgreSQL is installed), CHAOS_KEEP=1 (keep the work folder),
+// CHAOS_KILLS=0 (faults only, no kills: to tell the two apart when something fails),
+// CHAOS_DEBUG=1 (each worker prints its store's waiting inbox and outbox states every 3 s).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -28,6 +33,7 @@ const docs = int(process.env.CHAOS_DOCS, 300);
 const storeKind = process.env.CHAOS_STORE ?? 'file';
 const seed = int(process.env.CHAOS_SEED, 1);
 const timeoutMs = int(process.env.CHAOS_TIMEOUT_MS, 240_000);
+const paceMs = int(process.env.CHAOS_PACE_MS, 200);
 if (!['file', 'postgres'].includes(storeKind) || !(docs > 0) || !(timeoutMs > 0)) {
   console.error('CHAOS_STORE must be file or postgres; CHAOS_DOCS and CHAOS_TIMEOUT_MS positive integers');
   process.exit(2);
@@ -49,6 +55,7 @@ const workersPerSide = storeKind === 'postgres' ? 2 : 1;
 // --- where the stores live -----------------------------------------------------------------
 let cluster;
 let storeFor;
+let dropSchemas;
 if (storeKind === 'postgres') {
   let url = process.env.CHAOS_PG_URL || process.env.VDXP_TEST_PG_URL;
   if (!url) {
@@ -58,6 +65,16 @@ if (storeKind === 'postgres') {
   }
   const run = randomBytes(4).toString('hex');
   storeFor = (side) => ({ kind: 'postgres', url, schema: `chaos_${run}_${side}` });
+  dropSchemas = async () => {
+    const pg = createRequire(join(root, 'package.json'))('pg');
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      for (const side of ['sender', 'receiver']) await client.query(`DROP SCHEMA IF EXISTS "chaos_${run}_${side}" CASCADE`);
+    } finally {
+      await client.end();
+    }
+  };
 } else {
   storeFor = (side) => ({ kind: 'file', dir: join(work, `${side}-store`) });
 }
@@ -82,7 +99,7 @@ for (const role of ['sender', 'receiver']) {
     workers.push({
       name: `${role}-${index}`,
       spec: {
-        role, index, count: workersPerSide, docs, seed,
+        role, index, count: workersPerSide, docs, seed, paceMs, startedAt: started,
         axis: { endpoint: axis.url, systemId: AGENCIES[role].organId, secret: `chaos-${role}-secret` },
         store: storeFor(role), paths,
       },
@@ -100,7 +117,12 @@ function startWorker(w) {
   w.proc = proc;
   proc.on('exit', (code, signal) => {
     if (w.proc === proc) w.proc = undefined;
-    if (signal === 'SIGKILL' && proc.killedByChaos) return;
+    if (proc.restartAt !== undefined) {
+      // killed by the chaos loop: back after the drawn pause (counted from the kill, since
+      // the exit may be reported late on a loaded machine)
+      setTimeout(() => !stopping && !w.proc && startWorker(w), Math.max(0, proc.restartAt - Date.now()));
+      return;
+    }
     if (stopping && (code === 0 || signal === 'SIGTERM')) return;
     w.unexpected.push(`${w.name} exited by itself (code ${code}, signal ${signal})`);
     say(`${w.name} exited by itself (code ${code}, signal ${signal}); restarting`);
@@ -111,19 +133,30 @@ for (const w of workers) startWorker(w);
 
 // --- SIGKILL at seeded random moments -----------------------------------------------------------
 const killUntil = started + timeoutMs * 0.6;
-let killing = true;
+let killing = process.env.CHAOS_KILLS !== '0';
+let bag = [];
+const shuffle = (list) => {
+  for (let i = list.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [list[i], list[j]] = [list[j], list[i]];
+  }
+  return list;
+};
 const killLoop = (async () => {
   while (killing && Date.now() < killUntil) {
-    await sleep(250 + Math.floor(rng() * 1500));
+    // one kill every 1–5 s per two workers: each worker lives about 6 s on average, a little
+    // longer than it takes to start, open its store and make some progress
+    await sleep(Math.floor(((1000 + rng() * 4000) * 2) / workers.length));
     if (!killing) break;
-    const alive = workers.filter((w) => w.proc);
-    if (alive.length === 0) continue;
-    const w = alive[Math.floor(rng() * alive.length)];
-    const restartAfter = 50 + Math.floor(rng() * 600);
-    w.proc.killedByChaos = true;
+    // the victim: the next live worker of a seeded shuffled bag of all workers, refilled when
+    // empty, so that kills spread over every worker instead of piling on one
+    if (bag.length === 0) bag = shuffle([...workers]);
+    const at = bag.findIndex((x) => x.proc);
+    if (at < 0) continue;
+    const [w] = bag.splice(at, 1);
+    w.proc.restartAt = Date.now() + 50 + Math.floor(rng() * 600);
     w.proc.kill('SIGKILL');
     w.kills++;
-    setTimeout(() => !stopping && !w.proc && startWorker(w), restartAfter);
   }
 })();
 
@@ -189,11 +222,15 @@ await Promise.all(
 await axis.close();
 const c = count();
 const unexpected = workers.flatMap((w) => w.unexpected);
-say(`kills: ${workers.map((w) => `${w.name} ${w.kills}`).join(', ')}; registry lines ${c.lines}; outcome ${outcome}`);
+const workerOutput = readFileSync(paths.output, 'utf8');
+const again = (workerOutput.match(/handed over again/g) ?? []).length;
+const errors = (workerOutput.match(/\] error in /g) ?? []).length;
+say(`kills: ${workers.map((w) => `${w.name} ${w.kills}`).join(', ')}; hand-overs repeated after a kill: ${again}; connector error events: ${errors}; outcome ${outcome}`);
 for (const u of unexpected) say(`unexpected: ${u}`);
 const lost = docs - c.delivered;
 const ok = outcome === 'complete' && c.sent === docs && c.delivered === docs && lost === 0 && c.duplicated === 0 && unexpected.length === 0;
 if (!ok) say(`FAILED: workers' output in ${paths.output}`);
+if (storeKind === 'postgres' && !process.env.CHAOS_KEEP) await dropSchemas().catch((e) => say(`could not drop the run's schemas: ${e.message}`));
 cluster?.stop();
 if (ok && !process.env.CHAOS_KEEP) rmSync(work, { recursive: true, force: true });
 console.log(`sent ${c.sent}, delivered ${c.delivered}, lost ${lost}, duplicated ${c.duplicated}`);
