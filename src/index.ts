@@ -304,6 +304,13 @@ export { FileStore } from './store/file-store.js';
 export { FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store-options.js';
 
 // --- deadlines and reports: working calendar, deadlines, reporting classes, compliance report --
+export type {
+  SentDocumentTracking,
+  ReceivedDocumentTracking,
+  RecipientTrail,
+  TrailEvent,
+  ReportingClass,
+} from './connector/tracking-types.js';
 export {
   createWorkingCalendar,
   WorkingCalendarOptionsSchema,
@@ -384,13 +391,6 @@ export type {
   ErrorEvent,
 } from './connector/events.js';
 export type { DocumentTracking } from './connector/tracking.js';
-export type {
-  TrailEvent,
-  ReportingClass,
-  RecipientTrail,
-  SentDocumentTracking,
-  ReceivedDocumentTracking,
-} from './connector/tracking-types.js';
 
 // --- PostgresStore: several connector workers on one PostgreSQL database (pg, optional peer) --
 export { PostgresStore } from './store/postgres-store.js';

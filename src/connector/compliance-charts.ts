@@ -35,7 +35,7 @@ const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 function svg(name: string, height: number, title: string, desc: string, body: string): string {
   const id = `chart-${name}`;
   return (
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${name}" id="${id}" role="img" aria-labelledby="${id}-title ${id}-desc" ` +
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart chart-${name}" id="${id}" role="img" aria-labelledby="${id}-title" aria-describedby="${id}-desc" ` +
     `viewBox="0 0 ${WIDTH} ${fmt(height)}" width="${WIDTH}" height="${fmt(height)}">` +
     `<title id="${id}-title">${escapeHtml(title)}</title><desc id="${id}-desc">${escapeHtml(desc)}</desc>${body}</svg>`
   );

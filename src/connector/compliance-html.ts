@@ -18,6 +18,12 @@ export const ComplianceHtmlOptionsSchema = z.strictObject({
   title: z.string().min(1).optional(),
   /** Language of labels and number formats. @defaultValue `'vi'` */
   lang: z.enum(['vi', 'en']).default('vi'),
+  /**
+   * Most rows shown in each list of items (overdue, late, refused, withdrawn); the page says
+   * how many more there are, and the CSV and JSON keep them all.
+   * @defaultValue 500
+   */
+  maxItemRows: z.int().positive().default(500),
 });
 /** Options of {@link complianceReportToHtml} as callers write them. */
 export type ComplianceHtmlOptions = z.input<typeof ComplianceHtmlOptionsSchema>;
@@ -109,9 +115,12 @@ export function complianceReportToHtml(report: ComplianceReport, options: Compli
       return [side === 'sent' ? t.sideSent : t.sideReceived, tx.status(stage), num(tx, s.count), m(s.medianWorkingMinutes), m(s.p90WorkingMinutes), m(s.medianMinutes), m(s.p90Minutes)];
     }),
   );
-  const docCells = (r: ReportDocumentRef) => [r.side === 'sent' ? t.sideSent : t.sideReceived, r.code, r.subject, r.counterpartName ? `${r.counterpartName} (${r.counterpart})` : r.counterpart];
+  const docCells = (r: ReportDocumentRef): Cell[] => [r.side === 'sent' ? t.sideSent : t.sideReceived, r.code, r.subject, r.counterpartName ? `${r.counterpartName} (${r.counterpart})` : r.counterpart];
   const priority = (p: number) => priorityLabel(p, tx.lang) ?? String(p);
   const docHeaders = [t.side, t.documentCode, t.subject, t.organName];
+  const max = parsed.data.maxItemRows;
+  const itemTable = (caption: string, headers: readonly string[], items: readonly Cell[][], numeric: readonly number[] = []) =>
+    table(caption, headers, items.slice(0, max), t.none, numeric) + (items.length > max ? `<p class="meta more">${e(t.moreItems(max, items.length))}</p>` : '');
 
   const body = [
     `<header><h1>${e(t.title)}</h1>`,
@@ -142,15 +151,15 @@ export function complianceReportToHtml(report: ComplianceReport, options: Compli
     section(
       'overdue',
       t.overdueItems,
-      table(t.overdueItems, [...docHeaders, t.stage, t.priority, t.dueAt, t.overdueBy], report.overdue.map((o) => [...docCells(o), tx.status(o.stage), priority(o.priority), tx.dateTime(o.dueAt), { text: tx.minutes(o.overdueByMs / 60_000), num: true }]), t.none, [7]),
+      itemTable(t.overdueItems, [...docHeaders, t.stage, t.priority, t.dueAt, t.overdueBy], report.overdue.map((o) => [...docCells(o), tx.status(o.stage), priority(o.priority), tx.dateTime(o.dueAt), { text: tx.minutes(o.overdueByMs / 60_000), num: true }]), [7]),
     ),
     section(
       'late',
       t.lateItems,
-      table(t.lateItems, [...docHeaders, t.stage, t.dueAt, t.doneAt, t.lateBy], report.late.map((l) => [...docCells(l), tx.status(l.stage), tx.dateTime(l.dueAt), tx.dateTime(l.doneAt), { text: tx.minutes(l.lateByMs / 60_000), num: true }]), t.none, [7]),
+      itemTable(t.lateItems, [...docHeaders, t.stage, t.dueAt, t.doneAt, t.lateBy], report.late.map((l) => [...docCells(l), tx.status(l.stage), tx.dateTime(l.dueAt), tx.dateTime(l.doneAt), { text: tx.minutes(l.lateByMs / 60_000), num: true }]), [7]),
     ),
-    section('refused', t.refusedItems, table(t.refusedItems, [...docHeaders, t.at, t.reason, t.staff], report.refused.map((r) => [...docCells(r), tx.dateTime(r.at), r.reason, r.staff ?? '']), t.none)),
-    section('withdrawn', t.withdrawnItems, table(t.withdrawnItems, [...docHeaders, t.at], report.withdrawn.map((w) => [...docCells(w), w.at ? tx.dateTime(w.at) : '']), t.none)),
+    section('refused', t.refusedItems, itemTable(t.refusedItems, [...docHeaders, t.at, t.reason, t.staff], report.refused.map((r) => [...docCells(r), tx.dateTime(r.at), r.reason, r.staff ?? '']))),
+    section('withdrawn', t.withdrawnItems, itemTable(t.withdrawnItems, [...docHeaders, t.at], report.withdrawn.map((w) => [...docCells(w), w.at ? tx.dateTime(w.at) : '']))),
     `</main>`,
     `<footer>vdxp-connector · ${e(report.kind)} v${e(report.version)} · ${e(report.period.from)} – ${e(report.period.to)}</footer>`,
   ].join('\n');

@@ -45,6 +45,11 @@ export interface PassResult {
  *   requests received;
  * - `sentTracking()`, `receivedTracking()`, `tracking(id)`, `complianceReport(...)`.
  *
+ * The outbox works from the first `send` (or `start`) until `stop()`: while entries wait
+ * for a retry a timer keeps the process alive. The store belongs to the caller, who closes
+ * it after `stop()`. Several connectors (workers) may share one multi-process store
+ * (PostgresStore): claims with leases keep them from doing the same work.
+ *
  * @example
  * ```ts
  * const store = await FileStore.open({ dir: '/var/lib/vdxp' });

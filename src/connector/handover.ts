@@ -13,6 +13,11 @@ import { decisionIdOf } from './arrival.js';
 import { readBlob, type ConnectorContext } from './context.js';
 import type { DocumentEvent } from './events.js';
 
+/** True for a received document (new or replacement), false for statuses and requests. */
+function isDocument(entry: InboxEntry): boolean {
+  return entry.messageType === 'edoc' && (entry.operation === 'new' || entry.operation === 'replace');
+}
+
 /** Hands stored entries over. */
 export class HandOver {
   readonly #ctx: ConnectorContext;
@@ -25,6 +30,11 @@ export class HandOver {
   async pass(): Promise<number> {
     const { store, options } = this.#ctx;
     const holder = { leaseHolder: options.workerId };
+    if (this.#ctx.events.count('document') === 0) {
+      // nobody takes documents now: claim only when a status or request waits (claims are writes)
+      const waiting = await store.listInbox({ handedOver: false });
+      if (!waiting.some((e) => !isDocument(e))) return 0;
+    }
     let handed = 0;
     for (;;) {
       if (this.#ctx.halted()) return handed;
@@ -59,8 +69,7 @@ export class HandOver {
       await events.emit('status', { inboxId: entry.id, documentId: status.documentId, from: entry.from, code: status.code, status, matched, message });
       return true;
     }
-    const isRequest = entry.messageType === 'status' || entry.operation.startsWith('revoke') || entry.operation.startsWith('update');
-    if (isRequest) {
+    if (!isDocument(entry)) {
       const decision = await store.getDecision(decisionIdOf(entry.id));
       if (decision) await events.emit('request', { decision });
       return true;

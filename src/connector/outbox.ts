@@ -142,6 +142,11 @@ export class OutboxWorker {
   async #scheduleNext(): Promise<void> {
     if (this.#stopped) return;
     const store = this.#ctx.store;
+    // entries another worker (sharing the store) sent or gave up on
+    for (const id of [...this.#waiters.keys()]) {
+      const e = await store.getOutbox(id).catch(() => undefined);
+      if (e && (e.state === 'sent' || e.state === 'failed')) this.#settle(e, false, 0);
+    }
     const open = [...(await store.listOutbox({ state: 'pending' }).catch(() => [])), ...(await store.listOutbox({ state: 'sending' }).catch(() => []))];
     if (open.length === 0 || this.#stopped) return;
     const now = this.#ctx.now().getTime();

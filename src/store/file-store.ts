@@ -10,7 +10,7 @@ import { ConfigError, StoreError, issuesFromZod } from '../errors.js';
 import { FileStoreOptionsSchema, type FileStoreOptions } from './file-store-options.js';
 import { ioError, openBlobFile, putBlobFile, type DurableTarget } from './durable-files.js';
 import { FileLock } from './file-lock.js';
-import { RecordFolder } from './record-folder.js';
+import { RecordFolder, freeze } from './record-folder.js';
 import { RECORD_SCHEMAS } from './record-schemas.js';
 import type {
   AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxEntry, InboxFilter, InboxPatch,
@@ -29,7 +29,8 @@ import {
  * resolves, so a `kill -9` at any moment leaves each record old or new, never torn. On open,
  * temporary files are discarded and every record is checked (a corrupt one is
  * `VDXP_STORE_CORRUPT`, never skipped). One process at a time: `LOCK` holds pid, host and
- * start time; a lock whose process is gone is taken over. Indexes live in memory.
+ * start time; a lock whose process is gone is taken over, and so are the leases its workers
+ * held (work claimed by a killed process is claimable at once). Indexes live in memory.
  *
  * @example
  * ```ts
@@ -105,6 +106,14 @@ export class FileStore implements Store {
       this.#inboxByDocument.set(inboxDocumentKey(e), e.id);
     }
     for (const q of this.#quarantine.values()) this.#quarantineByAxisDocId.set(q.axisDocId, q.id);
+    // the lock makes this the only process: leases on disk belong to processes that are gone
+    for (const folder of [this.#outbox, this.#inbox] as RecordFolder<{ id: string; lease?: unknown }>[]) {
+      for (const r of folder.values()) {
+        if (r.lease === undefined) continue;
+        const { lease: _gone, ...free } = r;
+        folder.records.set(r.id, freeze(free));
+      }
+    }
   }
 
   /** Runs a change after every earlier one (one writer at a time inside the process). */

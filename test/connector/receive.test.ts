@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { DocumentEvent, ErrorEvent } from '../../src/connector/events.js';
 import { AxisClient } from '../../src/transport/axis-client.js';
+import { buildEdxml } from '../../src/edxml/build.js';
 import { NGHE_AN, VPCP, letter, startNetwork, until, type Network, type Side } from '../helpers/connector-setup.js';
 
 let net: Network | undefined;
@@ -92,6 +93,27 @@ describe('the receive loop', () => {
     expect(entry!.handedOverAt).toBeDefined();
   });
 
+  test('the running loop reports failures as error events and goes on', async () => {
+    net = await startNetwork();
+    const [g22, h41] = pair(net);
+    const errors: ErrorEvent[] = [];
+    const docs: DocumentEvent[] = [];
+    h41.connector.on('error', (e) => void errors.push(e));
+    h41.connector.on('document', (d) => void docs.push(d));
+    net.axis.setFaults({ nonJsonRate: 1, operations: ['getReceivedEdocList'] });
+    h41.connector.start();
+    h41.connector.start(); // idempotent: one loop
+    await (await g22.connector.send(letter(VPCP, [NGHE_AN]))).delivered;
+    await until([], () => errors.length >= 2);
+    expect(errors[0]).toMatchObject({ phase: 'receive', error: expect.objectContaining({ code: 'VDXP_TRANSPORT_BAD_RESPONSE' }) });
+    expect(docs).toEqual([]);
+    net.axis.setFaults(undefined);
+    await until([], () => docs.length === 1);
+    await Promise.all([h41.connector.stop(), h41.connector.stop()]);
+    await h41.connector.stop();
+    expect(docs).toHaveLength(1);
+  });
+
   test('an unreadable package is quarantined with its reason and acked fail', async () => {
     const axisDir = await mkdtemp(join(tmpdir(), 'vdxp-axis-'));
     dirs.push(axisDir);
@@ -134,6 +156,28 @@ describe('the receive loop', () => {
     expect(await waiting(net, h41, 'edoc')).toBe(0);
     // one 01, not two
     expect((await h41.store.listOutbox({ messageType: 'status' })).map((o) => o.operation)).toEqual(['01']);
+  });
+
+  test('a status naming the document by issuer, date and Number/Notation (another DocumentId) attaches to it', async () => {
+    net = await startNetwork();
+    const [g22] = pair(net);
+    const sent = letter(VPCP, [NGHE_AN]);
+    const { documentId, delivered } = await g22.connector.send(sent);
+    await delivered;
+    const code = `${sent.code.codeNumber}/${sent.code.codeNotation}`;
+    const status = buildEdxml({
+      kind: 'status',
+      from: NGHE_AN,
+      responseFor: { organId: VPCP.organId, code, promulgationDate: '2025-03-10', documentId: `${VPCP.organId}-${sent.code.codeNumber}-khac` },
+      statusCode: '03',
+      description: 'Đã vào sổ',
+    });
+    await new AxisClient({ endpoint: net.axis.url, systemId: NGHE_AN.organId, secret: 'secret-h41' }).sendEdoc(status, { messageType: 'status' });
+    const events: string[] = [];
+    g22.connector.on('status', (e) => void events.push(`${e.documentId}:${e.code}:${e.matched}`));
+    await until([g22.connector], () => events.length === 1);
+    expect(events).toEqual([`${documentId}:03:true`]);
+    expect((await g22.connector.sentTracking())[0]!.recipients[0]!.events.map((e) => e.code)).toEqual(['03']);
   });
 
   test('a restarted connector on the same FileStore continues where it stopped', async () => {

@@ -121,6 +121,47 @@ describe('send', () => {
     expect(await g22.store.getOutbox(handle.outboxId)).toMatchObject({ state: 'failed', attempts: 3 });
   });
 
+  test('a package that went twice (a crash between the axis answer and the record) is one document for the recipient and in tracking', async () => {
+    net = await startNetwork();
+    const [g22, h41] = pair(net);
+    const handle = await g22.connector.send(letter(VPCP, [NGHE_AN]));
+    await handle.delivered;
+    // what a resend after such a crash puts on the axis: the same stored package again
+    const entry = (await g22.store.getOutbox(handle.outboxId))!;
+    const chunks: Buffer[] = [];
+    for await (const c of await g22.store.openBlob(entry.blob.ref)) chunks.push(c as Buffer);
+    await new AxisClient({ endpoint: net.axis.url, systemId: VPCP.organId, secret: 'secret-g22' }).sendEdoc(Buffer.concat(chunks), { messageType: 'edoc', from: VPCP.organId });
+    expect(await sentOnAxis(net)).toBe(2);
+    const docs: string[] = [];
+    h41.connector.on('document', (d) => void docs.push(d.inboxId));
+    const totals = { stored: 0, duplicates: 0 };
+    await until([], async () => {
+      const r = await h41.connector.runOnce();
+      totals.stored += r.received.stored;
+      totals.duplicates += r.received.duplicates;
+      return totals.stored + totals.duplicates === 2;
+    });
+    expect(totals).toEqual({ stored: 1, duplicates: 1 });
+    expect(docs).toHaveLength(1);
+    expect((await h41.store.listOutbox({ messageType: 'status' })).map((o) => o.operation)).toEqual(['01']);
+    await until([g22.connector], async () => ((await g22.connector.sentTracking())[0]?.recipients[0]?.events.length ?? 0) === 1);
+    const tracking = await g22.connector.sentTracking();
+    expect(tracking).toHaveLength(1);
+    expect(tracking[0]!.recipients[0]!.events.map((e) => e.code)).toEqual(['01']);
+  });
+
+  test('stop() lets the send under way finish', async () => {
+    net = await startNetwork();
+    const [g22] = pair(net);
+    net.axis.setFaults({ latencyMs: 300, operations: ['sendEdoc'] });
+    g22.connector.start();
+    const handle = await g22.connector.send(letter(VPCP, [NGHE_AN]));
+    await until([], async () => (await g22.store.getOutbox(handle.outboxId))?.state === 'sending');
+    await g22.connector.stop();
+    expect(await g22.store.getOutbox(handle.outboxId)).toMatchObject({ state: 'sent', attempts: 1 });
+    await expect(handle.delivered).resolves.toMatchObject({ outboxId: handle.outboxId });
+  });
+
   test('the send report times each step', async () => {
     net = await startNetwork();
     const [g22] = pair(net);

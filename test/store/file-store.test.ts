@@ -142,6 +142,22 @@ describe('FileStore lock', () => {
 });
 
 describe('FileStore on open', () => {
+  test('leases held by an earlier process are dropped: its claimed work is claimable at once', async () => {
+    const store = await FileStore.open({ dir });
+    const blob = await store.putBlob(Buffer.from('x'));
+    await store.addOutbox({
+      id: 'o1', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
+      nextAttemptAt: now, createdAt: now,
+    });
+    const later = new Date(Date.parse(now) + 1000);
+    expect(await store.claimOutbox({ workerId: 'dead', limit: 5, leaseMs: 3_600_000, now: later })).toHaveLength(1);
+    await store.close();
+    const again = await FileStore.open({ dir });
+    expect((await again.getOutbox('o1'))!.lease).toBeUndefined();
+    expect((await again.claimOutbox({ workerId: 'next', limit: 5, leaseMs: 1000, now: later })).map((e) => e.id)).toEqual(['o1']);
+    await again.close();
+  });
+
   test('discards temporary files of an interrupted write', async () => {
     const store = await FileStore.open({ dir });
     await store.close();
