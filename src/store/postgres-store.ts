@@ -5,7 +5,8 @@
 import type { Readable } from 'node:stream';
 import { StoreError, isVdxpError } from '../errors.js';
 import { readBlob, writeBlob, type PostgresBlobTarget } from './postgres-blobs.js';
-import { describePgError, migratePostgresSchema, postgresSchemaVersion, POSTGRES_MIGRATIONS, quoteSchema } from './postgres-migrations.js';
+import { claimLeased, inTransaction, sqlFilter, wrapPgError } from './postgres-database.js';
+import { migratePostgresSchema, postgresSchemaVersion, POSTGRES_MIGRATIONS, quoteSchema } from './postgres-migrations.js';
 import { openPostgresPool, type PostgresClient, type PostgresPool } from './postgres-pool.js';
 import { PostgresRecordTable, type Queryable } from './postgres-record-table.js';
 import { POSTGRES_TABLES } from './postgres-tables.js';
@@ -15,19 +16,7 @@ import type {
   NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
   QuarantineEntry, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
-import { assertStoreId, byKeys, leaseFor, statusRecordId } from './store-rules.js';
-
-/** Builds `a = $1 AND b = $2` from the given filter entries (undefined ones skipped). */
-function where(filters: readonly (readonly [string, unknown])[]): { sql: string; values: unknown[] } {
-  const values: unknown[] = [];
-  const parts: string[] = [];
-  for (const [sql, value] of filters) {
-    if (value === undefined) continue;
-    values.push(value);
-    parts.push(sql.replace('?', `$${values.length}`));
-  }
-  return { sql: parts.join(' AND '), values };
-}
+import { assertStoreId, byKeys, statusRecordId } from './store-rules.js';
 
 /**
  * A {@link Store} in PostgreSQL, for provinces that run several connector workers on one
@@ -117,33 +106,14 @@ export class PostgresStore implements Store {
     try {
       return await fn(this.#pool);
     } catch (error) {
-      throw wrap(what, error);
+      throw wrapPgError(what, error);
     }
   }
 
   /** Runs in one transaction on one connection. */
-  async #tx<T>(what: string, fn: (tx: PostgresClient) => Promise<T>): Promise<T> {
+  #tx<T>(what: string, fn: (tx: PostgresClient) => Promise<T>): Promise<T> {
     this.#assertOpen();
-    let client: PostgresClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (error) {
-      throw wrap(what, error);
-    }
-    let broken = false;
-    try {
-      await client.query('BEGIN');
-      const out = await fn(client);
-      await client.query('COMMIT');
-      return out;
-    } catch (error) {
-      await client.query('ROLLBACK').catch(() => {
-        broken = true;
-      });
-      throw wrap(what, error);
-    } finally {
-      client.release(broken);
-    }
+    return inTransaction(this.#pool, what, fn);
   }
 
   // --- blobs --------------------------------------------------------------------------------
@@ -180,7 +150,7 @@ export class PostgresStore implements Store {
   }
 
   listOutbox(filter: OutboxFilter = {}): Promise<OutboxEntry[]> {
-    const w = where([
+    const w = sqlFilter([
       ['document_id = ?', filter.documentId],
       ['state = ?', filter.state],
       ['message_type = ?', filter.messageType],
@@ -190,26 +160,9 @@ export class PostgresStore implements Store {
   }
 
   async claimOutbox(options: ClaimOptions): Promise<OutboxEntry[]> {
-    const limit = Math.max(0, Math.floor(options.limit));
-    if (limit === 0) return [];
-    const lease = leaseFor(options);
-    const t = this.#outbox.name;
-    const sql = `
-      WITH due AS (
-        SELECT id FROM ${t}
-        WHERE state IN ('pending', 'sending') AND next_attempt_at <= $1
-          AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
-        ORDER BY next_attempt_at, created_at, id
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE ${t} o SET version = o.version + 1, lease_worker = $3, lease_expires_at = $4,
-        record = o.record || jsonb_build_object('version', o.version + 1, 'lease', jsonb_build_object('workerId', $5::text, 'expiresAt', $6::text))
-      FROM due WHERE o.id = due.id
-      RETURNING o.record`;
-    const values = [options.now.toISOString(), limit, lease.workerId, lease.expiresAt, lease.workerId, lease.expiresAt];
-    const rows = await this.#run('claimOutbox', (db) => db.query<{ record: unknown }>(sql, values));
-    return this.#outbox.parseRows(rows.rows).sort(byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
+    const due = { due: "state IN ('pending', 'sending') AND next_attempt_at <= $1", order: 'next_attempt_at, created_at, id' };
+    const rows = await this.#run('claimOutbox', (db) => claimLeased(db, this.#outbox.name, due, options));
+    return this.#outbox.parseRows(rows).sort(byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
   }
 
   updateOutbox(id: string, patch: OutboxPatch, expect?: UpdateExpectation): Promise<OutboxEntry> {
@@ -242,7 +195,7 @@ export class PostgresStore implements Store {
   }
 
   listInbox(filter: InboxFilter = {}): Promise<InboxEntry[]> {
-    const w = where([
+    const w = sqlFilter([
       ['axis_doc_id = ?', filter.axisDocId],
       ['document_id = ?', filter.documentId],
       ['message_type = ?', filter.messageType],
@@ -254,25 +207,9 @@ export class PostgresStore implements Store {
   }
 
   async claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]> {
-    const limit = Math.max(0, Math.floor(options.limit));
-    if (limit === 0) return [];
-    const lease = leaseFor(options);
-    const t = this.#inbox.name;
-    const sql = `
-      WITH due AS (
-        SELECT id FROM ${t}
-        WHERE NOT handed_over AND (lease_expires_at IS NULL OR lease_expires_at <= $1)
-        ORDER BY received_at, id
-        LIMIT $2
-        FOR UPDATE SKIP LOCKED
-      )
-      UPDATE ${t} i SET version = i.version + 1, lease_worker = $3, lease_expires_at = $4,
-        record = i.record || jsonb_build_object('version', i.version + 1, 'lease', jsonb_build_object('workerId', $5::text, 'expiresAt', $6::text))
-      FROM due WHERE i.id = due.id
-      RETURNING i.record`;
-    const values = [options.now.toISOString(), limit, lease.workerId, lease.expiresAt, lease.workerId, lease.expiresAt];
-    const rows = await this.#run('claimInboxHandover', (db) => db.query<{ record: unknown }>(sql, values));
-    return this.#inbox.parseRows(rows.rows).sort(byKeys((e) => e.receivedAt, (e) => e.id));
+    const due = { due: 'NOT handed_over', order: 'received_at, id' };
+    const rows = await this.#run('claimInboxHandover', (db) => claimLeased(db, this.#inbox.name, due, options));
+    return this.#inbox.parseRows(rows).sort(byKeys((e) => e.receivedAt, (e) => e.id));
   }
 
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry> {
@@ -291,7 +228,7 @@ export class PostgresStore implements Store {
   }
 
   listStatuses(filter: StatusFilter = {}): Promise<StatusRecord[]> {
-    const w = where([
+    const w = sqlFilter([
       ['direction = ?', filter.direction],
       ['document_id = ?', filter.documentId],
       ['counterpart = ?', filter.counterpart],
@@ -314,7 +251,7 @@ export class PostgresStore implements Store {
   }
 
   listDecisions(filter: { readonly state?: Decision['state']; readonly documentId?: string } = {}): Promise<Decision[]> {
-    const w = where([
+    const w = sqlFilter([
       ['state = ?', filter.state],
       ['document_id = ?', filter.documentId],
     ]);
@@ -355,11 +292,4 @@ export class PostgresStore implements Store {
     if (!found) throw new StoreError('VDXP_STORE_CONFLICT', `${table.name}: a unique key of ${id} is taken by another record`);
     return found;
   }
-}
-
-/** Database failures become `VDXP_STORE_IO`; the library's own errors pass through. */
-function wrap(what: string, error: unknown): unknown {
-  if (isVdxpError(error)) return error;
-  if (error instanceof Error && error.name === 'AbortError') return error;
-  return new StoreError('VDXP_STORE_IO', `${what}: ${describePgError(error)}`, { cause: error });
 }
