@@ -59,12 +59,12 @@ describe('chaos run: faults, duplicate deliveries and SIGKILLs, nothing lost and
     const server = usePostgres();
 
     test('every document is delivered exactly once while workers die and take over each other\'s leases', async () => {
-      const r = await runChaos({ CHAOS_DOCS: '40', CHAOS_STORE: 'postgres', CHAOS_PG_URL: server.url, CHAOS_SEED: '12', CHAOS_TIMEOUT_MS: '90000' });
+      const r = await runChaos({ CHAOS_DOCS: '40', CHAOS_STORE: 'postgres', CHAOS_PG_URL: server.url, CHAOS_SEED: '12', CHAOS_TIMEOUT_MS: '120000' });
       expect(r.last, r.lines.slice(-8).join('\n')).toBe('sent 40, delivered 40, lost 0, duplicated 0');
       expect(r.code).toBe(0);
       for (const w of ['sender-0', 'sender-1', 'receiver-0', 'receiver-1']) expect(r.kills[w], w).toBeGreaterThan(0);
       const left = await server.query("SELECT nspname FROM pg_namespace WHERE nspname LIKE 'chaos\\_%'");
       expect(left.rows).toEqual([]);
-    }, 150_000);
+    }, 180_000);
   });
 });
