@@ -445,3 +445,21 @@ export type {
   ErrorEvent,
 } from './connector/events.js';
 export type { DocumentTracking } from './connector/tracking.js';
+
+// --- PostgresStore: several connector workers on one PostgreSQL database (pg, optional peer) --
+export { PostgresStore } from './store/postgres-store.js';
+export {
+  PostgresStoreOptionsSchema,
+  resolvePostgresStoreOptions,
+  type PostgresStoreOptions,
+  type ResolvedPostgresStoreOptions,
+} from './store/postgres-store-options.js';
+export {
+  POSTGRES_MIGRATIONS,
+  POSTGRES_SCHEMA_PATTERN,
+  migratePostgresSchema,
+  postgresSchemaVersion,
+  type PostgresMigration,
+  type PostgresMigrationResult,
+} from './store/postgres-migrations.js';
+export type { PostgresPool, PostgresClient, PostgresQueryResult } from './store/postgres-pool.js';
