@@ -47,6 +47,7 @@ export type VdxpErrorCode =
   | 'VDXP_CONNECTOR_REASON_REQUIRED'
   | 'VDXP_CONNECTOR_SEND_FAILED'
   | 'VDXP_CLI_USAGE'
+  | 'VDXP_CLI_DEMO_FAILED'
   | 'VDXP_IO';
 
 /** One problem found in an input, with where it is. */

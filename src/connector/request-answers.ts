@@ -5,6 +5,11 @@
  * request made to that recipient before it that has no answer yet (or, failing that, the
  * earliest one still open). The sender's tracking then shows each answer on the request it
  * belongs to, and a document as withdrawn only when a revoke or take-back was agreed.
+ *
+ * Times: a request's is when this system made it (milliseconds, its own clock); an answer's
+ * is the earlier of when this system recorded it (same clock) and the end of the second its
+ * Timestamp names (whole seconds, the recipient's clock). So an answer recorded before a
+ * later request was made is never given to that request, even within one second.
  * @internal
  * @module
  */
@@ -32,7 +37,7 @@ export function issuedRequests(entries: readonly OutboxEntry[], outStatuses: rea
   const takeBacks = new Map<string, { recipients: string[]; atMs: number }>();
   for (const s of outStatuses) {
     if (s.code !== '13' || !s.outboxId) continue;
-    const t = takeBacks.get(s.outboxId) ?? { recipients: [], atMs: Date.parse(s.at) };
+    const t = takeBacks.get(s.outboxId) ?? { recipients: [], atMs: Date.parse(s.recordedAt) };
     t.recipients.push(s.counterpart);
     takeBacks.set(s.outboxId, t);
   }
@@ -50,8 +55,8 @@ export function attributeAnswers(requests: readonly IssuedRequest[], answers: re
   }
   for (const [recipient, list] of byRecipient) {
     const open = requests.filter((r) => r.recipients.includes(recipient));
-    for (const a of [...list].sort((x, y) => Date.parse(x.at) - Date.parse(y.at))) {
-      const atMs = Date.parse(a.at);
+    for (const a of [...list].sort((x, y) => answerTime(x) - answerTime(y))) {
+      const atMs = answerTime(a);
       const before = open.filter((r) => r.atMs <= atMs);
       const chosen = before.at(-1) ?? open[0];
       if (!chosen) continue;
@@ -60,4 +65,11 @@ export function attributeAnswers(requests: readonly IssuedRequest[], answers: re
     }
   }
   return result;
+}
+
+/** When an answer was given, at the latest: recorded here, or by the end of its Timestamp's second. */
+function answerTime(a: StatusRecord): number {
+  const stamped = Date.parse(a.at) + 999;
+  const recorded = Date.parse(a.recordedAt);
+  return Number.isFinite(recorded) ? Math.min(recorded, stamped) : stamped;
 }

@@ -88,6 +88,27 @@ describe('take-back, revoke, update: pending decisions answered with 15/16', () 
     expect(byType(2).withdrawn).toBeUndefined();
   });
 
+  test('two answers given in one second both reach the sender, each on its own request', async () => {
+    const s = await scene();
+    const frozen = new Date();
+    await s.h41.restart({ now: () => frozen }); // every answer in the same second
+    s.h41.connector.on('request', (r) => void s.requests.push(r));
+    s.h41.connector.on('withdrawn', (w) => void s.withdrawn.push(w));
+    await (await s.g22.connector.update(s.documentId, { metadata: { subject: 'V/v thử nghiệm (sửa)' }, reason: 'Sửa trích yếu' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 1);
+    await (await s.h41.connector.answer(s.requests[0]!.decision.id, 'agree')).delivered;
+    await until([s.g22.connector], () => s.statuses.some((e) => e.code === '15'));
+    await (await s.g22.connector.requestTakeBack(s.documentId, { reason: 'Sai sót' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 2);
+    await (await s.h41.connector.answer(s.requests[1]!.decision.id, 'agree')).delivered;
+    await until([s.g22.connector], () => s.statuses.filter((e) => e.code === '15').length === 2);
+    const stamps = s.statuses.filter((e) => e.code === '15').map((e) => e.message.timestamp);
+    expect(new Set(stamps).size).toBe(2);
+    const sent = await s.g22.connector.sentTracking();
+    expect(sent.find((d) => d.businessDocType === 2)!.recipients[0]!.events.map((e) => e.code)).toEqual(['15']);
+    expect(sent.find((d) => d.businessDocType === 0)!.recipients[0]!.withdrawn).toBe(true);
+  });
+
   test('a refused take-back leaves the document in processing at the sender', async () => {
     const s = await scene();
     await (await s.g22.connector.requestTakeBack(s.documentId, { reason: 'Sai sót' })).delivered;
