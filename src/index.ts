@@ -368,7 +368,7 @@ export {
   type ConnectorOptions,
   type ResolvedConnectorOptions,
 } from './connector/options.js';
-export { refuseSecret, type SendInput, type SecrecyMark } from './connector/send.js';
+export { refuseSecret, type SendInput, type SendOptions, type SecrecyMark } from './connector/send.js';
 export { classifySendFailure, type SendReport } from './connector/outbox.js';
 export type { ReceivePassResult } from './connector/inbox.js';
 export type { ReportOptions, ReportResult } from './connector/reporter.js';
