@@ -6,6 +6,7 @@
 import type { CliCommand } from '../command.js';
 import { ackCommand } from './ack.js';
 import { agenciesCommand } from './agencies.js';
+import { agentCommand } from './agent.js';
 import { axisServeCommand } from './axis-serve.js';
 import { buildCommand } from './build.js';
 import { demoCommand } from './demo.js';
@@ -32,4 +33,5 @@ export const commands: readonly CliCommand[] = [
   sentCommand,
   agenciesCommand,
   axisServeCommand,
+  agentCommand,
 ];
