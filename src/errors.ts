@@ -28,6 +28,10 @@ export type VdxpErrorCode =
   | 'VDXP_SIGNATURE_POLICY'
   | 'VDXP_SIGNATURE_EXISTS'
   | 'VDXP_TRUST_ANCHOR_REFUSED'
+  | 'VDXP_PDF_MALFORMED'
+  | 'VDXP_PDF_LIMIT'
+  | 'VDXP_PDF_UNSUPPORTED'
+  | 'VDXP_PDF_SIGNATURE_TOO_LARGE'
   | 'VDXP_TRANSPORT_TIMEOUT'
   | 'VDXP_TRANSPORT_NETWORK'
   | 'VDXP_TRANSPORT_BAD_RESPONSE'
@@ -145,6 +149,24 @@ export class TrustAnchorError extends VdxpError {
   constructor(fingerprint: string, message: string, options?: ErrorOptions) {
     super('VDXP_TRUST_ANCHOR_REFUSED', message, options);
     this.fingerprint = fingerprint;
+  }
+}
+
+/**
+ * A PDF could not be read or signed at all: not a PDF, no usable cross-reference or objects
+ * (`VDXP_PDF_MALFORMED`), a size or count limit passed (`VDXP_PDF_LIMIT`), a feature this
+ * library does not handle for the operation asked (`VDXP_PDF_UNSUPPORTED`, e.g. signing an
+ * encrypted PDF), or a CMS larger than the space reserved for it (`VDXP_PDF_SIGNATURE_TOO_LARGE`).
+ * A PDF whose signatures do not hold is a report, not this error.
+ */
+export class PdfError extends VdxpError {
+  override name = 'PdfError';
+  constructor(
+    code: 'VDXP_PDF_MALFORMED' | 'VDXP_PDF_LIMIT' | 'VDXP_PDF_UNSUPPORTED' | 'VDXP_PDF_SIGNATURE_TOO_LARGE',
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(code, message, options);
   }
 }
 

@@ -170,6 +170,42 @@ export { xmldsigReason, type XmldsigReasonCode } from './signature/xmldsig/xmlds
 export { C14N, C14N_WITH_COMMENTS, EXC_C14N, EXC_C14N_WITH_COMMENTS, type C14nAlgorithm } from './signature/xmldsig/c14n.js';
 export { XMLDSIG_NAMESPACE, type XmlSignatureAlgorithm } from './signature/xmldsig/signature-methods.js';
 
+// --- PDF signatures: verify (signature fields, CMS, timestamps, revisions), sign (incremental update) ---
+export { PdfError } from './errors.js';
+export { verifyPdf } from './signature/pdf/verify-pdf.js';
+export {
+  VerifyPdfOptionsSchema,
+  type VerifyPdfOptions,
+  type ResolvedVerifyPdfOptions,
+  type PdfVerificationReport,
+  type PdfSignatureReport,
+  type PdfTimestampSummary,
+  type PdfChange,
+  type PdfChangeKind,
+} from './signature/pdf/pdf-report.js';
+export { signerRoleOf, type SignerRole, type SignerRoleDecision } from './signature/pdf/signer-role.js';
+export { pdfReason, type PdfReasonCode } from './signature/pdf/pdf-reasons.js';
+export { signPdf } from './signature/pdf/sign-pdf.js';
+export {
+  SignPdfOptionsSchema,
+  type SignPdfOptions,
+  type ResolvedSignPdfOptions,
+  type TimestampAuthority,
+  type TimestampRequestInfo,
+} from './signature/pdf/sign-pdf-options.js';
+export {
+  preparePdfSignature,
+  embedPdfSignature,
+  type PreparedPdfSignature,
+  type CreateCmsInput,
+} from './signature/pdf/prepare-signature.js';
+export {
+  PreparePdfSignatureOptionsSchema,
+  type PreparePdfSignatureOptions,
+  type ResolvedPreparePdfSignatureOptions,
+} from './signature/pdf/prepare-options.js';
+export { SignatureAppearanceSchema, type SignatureAppearance } from './signature/pdf/appearance.js';
+
 // --- transport: AxisClient, the signed XroadVnpt header scheme, typed errors --------------
 export {
   TransportError,
@@ -380,6 +416,7 @@ export {
   type SignatureCheckInput,
   type CheckOutcome,
 } from './connector/verification.js';
+export { pdfSignatureCheck, type PdfSignatureRequirement } from './connector/pdf-check.js';
 export type {
   ConnectorEventMap,
   ConnectorEventHandler,

@@ -71,6 +71,13 @@ export function counterpartLabel(c: Pick<CounterpartSummary, 'organId' | 'organN
   return chars.length > 34 ? `${chars.slice(0, 33).join('')}…` : name;
 }
 
+/** A short date for an axis: `08/09` or `09-08`; a month as `09/2025` or `2025-09`. */
+function axisDate(iso: string, unit: ComplianceReport['period']['unit'], t: ReportText): string {
+  const [y, m, d] = iso.split('-');
+  if (unit === 'month') return t.lang === 'vi' ? `${m}/${y}` : `${y}-${m}`;
+  return t.lang === 'vi' ? `${d}/${m}` : `${m}-${d}`;
+}
+
 /** Columns of documents sent and received per period. */
 export function periodsChart(report: ComplianceReport, t: ReportText): string {
   const title = `${t.t.byPeriod} (${t.t.unit[report.period.unit]})`;
@@ -85,9 +92,9 @@ export function periodsChart(report: ComplianceReport, t: ReportText): string {
   const bar = Math.max(1, Math.min(18, slot * 0.4));
   const every = Math.ceil(periods.length / 12);
   let body = '';
-  for (const v of [0, max / 2, max]) {
+  for (const v of new Set([0, Math.round(max / 2), max])) {
     const y = top + plotH - (v / max) * plotH;
-    body += `<line x1="${left}" x2="${fmt(left + plotW)}" y1="${fmt(y)}" y2="${fmt(y)}" class="grid"/>` + text(left - 6, y + 4, t.number(Math.round(v)), 'end', 'axis');
+    body += `<line x1="${left}" x2="${fmt(left + plotW)}" y1="${fmt(y)}" y2="${fmt(y)}" class="grid"/>` + text(left - 6, y + 4, t.number(v), 'end', 'axis');
   }
   periods.forEach((p, i) => {
     const x = left + i * slot + slot / 2;
@@ -95,7 +102,7 @@ export function periodsChart(report: ComplianceReport, t: ReportText): string {
     const hr = (p.received / max) * plotH;
     body += rect(x - bar, top + plotH - hs, bar, hs, CHART_COLORS.sent, `${t.date(p.start)}: ${t.t.sent} ${p.sent}`);
     body += rect(x, top + plotH - hr, bar, hr, CHART_COLORS.received, `${t.date(p.start)}: ${t.t.received} ${p.received}`);
-    if (i % every === 0) body += text(x, top + plotH + 16, t.date(p.start).slice(0, report.period.unit === 'month' ? 10 : 5), 'middle', 'axis');
+    if (i % every === 0) body += text(x, top + plotH + 16, axisDate(p.start, report.period.unit, t), 'middle', 'axis');
   });
   body += legend(top + plotH + 44, [
     [t.t.sent, CHART_COLORS.sent],

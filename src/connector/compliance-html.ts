@@ -54,7 +54,8 @@ footer{margin-top:2rem;color:#57606a;font-size:.8rem}
 /**
  * The report as one self-contained HTML page: inline CSS, inline SVG charts (documents per
  * period and per counterpart, reporting classes, time to status), accessible tables, and no
- * script or external resource (a Content-Security-Policy forbids both). Every value from a
+ * script or external resource (a Content-Security-Policy forbids both; the only URL is the
+ * empty `data:` icon that keeps browsers from asking for `/favicon.ico`). Every value from a
  * document is escaped; the markup is also well-formed XML after the doctype line.
  *
  * Charts carry `class="chart"` and ids `chart-periods`, `chart-counterparts`,
@@ -169,9 +170,11 @@ export function complianceReportToHtml(report: ComplianceReport, options: Compli
     `<html lang="${tx.lang}" xmlns="http://www.w3.org/1999/xhtml">`,
     '<head>',
     '<meta charset="utf-8"/>',
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"/>`,
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"/>`,
     '<meta name="viewport" content="width=device-width, initial-scale=1"/>',
     '<meta name="generator" content="vdxp-connector"/>',
+    // an empty icon: a browser asks for /favicon.ico otherwise (a 404 when served over HTTP)
+    '<link rel="icon" href="data:,"/>',
     `<title>${e(title)}</title>`,
     `<style>${CSS}</style>`,
     '</head>',

@@ -106,7 +106,8 @@ export interface ReportTotals {
 /**
  * The compliance report of a period. Sent documents count by the time the axis accepted
  * them, received ones by the time they were stored; documents never sent (pending, failed)
- * are not counted. Classes and overdue items are as of `generatedAt`.
+ * are not counted, nor are revoke and update packages (operations on a document, whose
+ * agreed revokes show as withdrawn items). Classes and overdue items are as of `generatedAt`.
  */
 export interface ComplianceReport {
   readonly kind: 'vdxp-compliance-report';

@@ -15,11 +15,11 @@ import type {
   StageTimings,
   WithdrawnItem,
 } from './compliance-report-types.js';
-import { deadlineClock, deadlineOutcomes, lateOf, overdueOf, type DeadlinePolicy } from './deadlines.js';
+import { compareText, deadlineClock, deadlineOutcomes, lateOf, overdueOf, type DeadlinePolicy } from './deadlines.js';
 import { classifyCounterpart, classifyTrail } from './reporting-class.js';
 import { PeriodIndex } from './report-periods.js';
 import { timingStats } from './timing-stats.js';
-import { STAGES, stageReachedMs, trailRecords, type TrailRecord } from './trail-stages.js';
+import { isDocument, STAGES, stageReachedMs, trailRecords, type TrailRecord } from './trail-stages.js';
 import type { ReceivedDocumentTracking, ReportingClass, SentDocumentTracking, TrailEvent } from './tracking-types.js';
 import type { WorkingCalendar } from './working-calendar.js';
 
@@ -75,9 +75,11 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
   const inPeriod = (t: number) => t >= fromMs && t < toMs;
 
   const index = new PeriodIndex(fromMs, toMs, parsed.data.unit);
-  const sentDocs = parsed.data.sent.filter((d) => d.sentAt !== undefined && inPeriod(Date.parse(d.sentAt)));
+  const sentDocs = parsed.data.sent.filter((d) => isDocument(d) && d.sentAt !== undefined && inPeriod(Date.parse(d.sentAt)));
+  // revoke packages sent in the period or later still withdraw documents of the period
+  const operations = parsed.data.sent.filter((d) => !isDocument(d));
   const receivedDocs = parsed.data.received.filter((d) => inPeriod(Date.parse(d.receivedAt)));
-  const records = trailRecords({ sent: sentDocs, received: receivedDocs });
+  const records = trailRecords({ sent: [...sentDocs, ...operations], received: receivedDocs });
 
   const periods = index.periods.map((p) => ({ ...p, sent: 0, received: 0 }));
   for (const d of sentDocs) periods[index.indexOf(Date.parse(d.sentAt!))]!.sent++;
@@ -91,21 +93,17 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
     counterpart: r.counterpart,
     ...(r.counterpartName !== undefined ? { counterpartName: r.counterpartName } : {}),
   });
-  const byKey = new Map(records.map((r) => [`${r.side}\u0000${r.documentId}\u0000${r.counterpart}`, r]));
-  const refOf = (item: { side: string; documentId: string; counterpart: string }) =>
-    ref(byKey.get(`${item.side}\u0000${item.documentId}\u0000${item.counterpart}`)!);
-
   const outcomes = deadlineOutcomes(records, clock);
-  const overdue = overdueOf(outcomes, now.getTime()).map((o) => ({ ...o, ...refOf(o) }));
-  const late = lateOf(outcomes).map((l) => ({ ...l, ...refOf(l) }));
+  const overdue = overdueOf(outcomes, now.getTime(), ref);
+  const late = lateOf(outcomes, ref);
   const refused: RefusedItem[] = records
     .filter((r) => r.refusal !== undefined)
     .map((r) => refusedItem(ref(r), r.refusal!))
-    .sort((a, b) => a.at.localeCompare(b.at) || a.documentId.localeCompare(b.documentId));
+    .sort((a, b) => compareText(a.at, b.at) || compareText(a.documentId, b.documentId));
   const withdrawn: WithdrawnItem[] = records
     .filter((r) => r.withdrawn)
     .map((r) => ({ ...ref(r), ...(r.withdrawnAt !== undefined ? { at: r.withdrawnAt } : {}) }))
-    .sort((a, b) => (a.at ?? '').localeCompare(b.at ?? '') || a.documentId.localeCompare(b.documentId));
+    .sort((a, b) => compareText(a.at ?? '', b.at ?? '') || compareText(a.documentId, b.documentId));
 
   const sentRecords = records.filter((r) => r.side === 'sent');
   const receivedRecords = records.filter((r) => r.side === 'received');
@@ -223,5 +221,5 @@ function summarizeCounterparts(
       withdrawn: counts.withdrawn.get(organId) ?? 0,
     });
   }
-  return out.sort((a, b) => b.sent + b.received - (a.sent + a.received) || a.organId.localeCompare(b.organId));
+  return out.sort((a, b) => b.sent + b.received - (a.sent + a.received) || compareText(a.organId, b.organId));
 }

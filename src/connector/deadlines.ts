@@ -209,12 +209,16 @@ export function deadlineOutcomes(records: readonly TrailRecord[], clock: Deadlin
   return out;
 }
 
-/** Overdue items among outcomes, oldest due first. @internal */
-export function overdueOf(outcomes: readonly Outcome[], nowMs: number): OverdueItem[] {
-  const items: OverdueItem[] = [];
+/**
+ * Overdue items among outcomes, oldest due first; `extend` adds fields from the trail.
+ * @internal
+ */
+export function overdueOf<E extends object = Record<never, never>>(outcomes: readonly Outcome[], nowMs: number, extend?: (record: TrailRecord) => E): (OverdueItem & E)[] {
+  const items: (OverdueItem & E)[] = [];
   for (const o of outcomes) {
     if (o.doneMs !== undefined || o.record.refusal || o.record.withdrawn || nowMs <= o.dueMs) continue;
     items.push({
+      ...(extend ? extend(o.record) : ({} as E)),
       side: o.record.side,
       documentId: o.record.documentId,
       counterpart: o.record.counterpart,
@@ -227,12 +231,13 @@ export function overdueOf(outcomes: readonly Outcome[], nowMs: number): OverdueI
   return items.sort(byDueThenId);
 }
 
-/** Late items among outcomes, oldest due first. @internal */
-export function lateOf(outcomes: readonly Outcome[]): LateItem[] {
-  const items: LateItem[] = [];
+/** Late items among outcomes, oldest due first; `extend` adds fields from the trail. @internal */
+export function lateOf<E extends object = Record<never, never>>(outcomes: readonly Outcome[], extend?: (record: TrailRecord) => E): (LateItem & E)[] {
+  const items: (LateItem & E)[] = [];
   for (const o of outcomes) {
     if (o.doneMs === undefined || o.doneMs <= o.dueMs) continue;
     items.push({
+      ...(extend ? extend(o.record) : ({} as E)),
       side: o.record.side,
       documentId: o.record.documentId,
       counterpart: o.record.counterpart,
@@ -247,7 +252,12 @@ export function lateOf(outcomes: readonly Outcome[]): LateItem[] {
 }
 
 function byDueThenId(a: { dueAt: string; documentId: string; counterpart: string; stage: string }, b: typeof a): number {
-  return a.dueAt.localeCompare(b.dueAt) || a.documentId.localeCompare(b.documentId) || a.counterpart.localeCompare(b.counterpart) || a.stage.localeCompare(b.stage);
+  return compareText(a.dueAt, b.dueAt) || compareText(a.documentId, b.documentId) || compareText(a.counterpart, b.counterpart) || compareText(a.stage, b.stage);
+}
+
+/** Code-unit order (stable across locales, and fast). @internal */
+export function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**

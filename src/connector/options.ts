@@ -44,7 +44,18 @@ export const VerificationOptionsSchema = z.strictObject({
   onInvalid: z.enum(['refuse', 'hold', 'accept']),
   /** The same for an indeterminate verdict (no signature, no revocation answer). @defaultValue 'hold' */
   onIndeterminate: z.enum(['refuse', 'hold', 'accept']).default('hold'),
-  /** More checks after the edXML signature (PDF signatures of attachments …). @defaultValue [] */
+  /**
+   * The package's XML signature: `required`, or checked `if-present` (it is optional on the
+   * axis; the legal signature is in the PDF). @defaultValue 'if-present'
+   */
+  packageSignature: z.enum(['required', 'if-present']).default('if-present'),
+  /**
+   * The PDF attachments' signatures (Nghị định 30/2020 Art. 5: the person's and the body's on
+   * the document, the body's on appendices): `required` (a document without a signed PDF is
+   * held or refused by `onIndeterminate`), `if-present`, or `off`. @defaultValue 'required'
+   */
+  pdfSignatures: z.enum(['required', 'if-present', 'off']).default('required'),
+  /** More checks after the built-in ones. @defaultValue [] */
   checks: z.array(z.custom<SignatureCheck>((v) => typeof (v as { check?: unknown } | null)?.check === 'function', 'expected a SignatureCheck')).default([]),
 });
 

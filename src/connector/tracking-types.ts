@@ -27,6 +27,12 @@ export interface RecipientTrail {
   readonly organName?: string;
   /** Statuses received from this recipient about this document, oldest first. */
   readonly events: readonly TrailEvent[];
+  /**
+   * True once this recipient agreed (15) to give the document back (take-back 13 or revoke):
+   * it is withdrawn from its processing. Optional: a 15 in `events`, or in the trail of a
+   * revoke package (`businessDocType` 1) for the same DocumentId, means the same.
+   */
+  readonly withdrawn?: boolean;
 }
 
 /** A document this system sent, with every recipient's trail. */

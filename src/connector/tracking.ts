@@ -43,7 +43,7 @@ const isRequestPackage = (e: OutboxEntry) => e.summary.businessDocType === 1 || 
  * once (the first). Revoke and update packages are listed too, with only the 15/16 answers
  * in their trails; documents carry every status but those answers.
  */
-export async function sentTracking(ctx: ConnectorContext, documentId?: string): Promise<SentDocumentTracking[]> {
+export async function sentTracking(ctx: Pick<ConnectorContext, 'store'>, documentId?: string): Promise<SentDocumentTracking[]> {
   const entries = await ctx.store.listOutbox({ messageType: 'edoc', ...(documentId ? { documentId } : {}) });
   const statuses = groupBy(await ctx.store.listStatuses({ direction: 'in', ...(documentId ? { documentId } : {}) }), (s) => s.documentId);
   const seen = new Set<string>();
@@ -77,7 +77,7 @@ export async function sentTracking(ctx: ConnectorContext, documentId?: string): 
 }
 
 /** Documents received (new and replacements), with the statuses this system reported. */
-export async function receivedTracking(ctx: ConnectorContext, documentId?: string): Promise<ReceivedDocumentTracking[]> {
+export async function receivedTracking(ctx: Pick<ConnectorContext, 'store'>, documentId?: string): Promise<ReceivedDocumentTracking[]> {
   const entries = (await ctx.store.listInbox({ messageType: 'edoc', ...(documentId ? { documentId } : {}) })).filter(
     (e) => e.operation === 'new' || e.operation === 'replace',
   );

@@ -66,20 +66,41 @@ export function stageReachedMs(events: readonly TrailEvent[], stage: Stage): num
 }
 
 /**
+ * True for a record that is a document (new or replacement); revoke (1) and update (2)
+ * packages are operations on a document sent before, not documents of their own.
+ */
+export function isDocument(doc: Pick<SentDocumentTracking, 'businessDocType'>): boolean {
+  return doc.businessDocType !== 1 && doc.businessDocType !== 2;
+}
+
+/**
  * The trails of these records. Sent documents count once the axis accepted them (`sentAt`),
- * one trail per recipient; received documents one trail each, the counterpart being the sender.
+ * one trail per recipient; revoke and update packages are not documents (a recipient's 15 to
+ * a revoke withdraws the document). Received documents give one trail each, the counterpart
+ * being the sender.
  */
 export function trailRecords(input: {
   readonly sent?: readonly SentDocumentTracking[];
   readonly received?: readonly ReceivedDocumentTracking[];
 }): TrailRecord[] {
   const out: TrailRecord[] = [];
+  // A recipient's 15 to a revoke package withdraws the document it revokes.
+  const revokedBy = new Map<string, TrailEvent | undefined>();
   for (const doc of input.sent ?? []) {
+    if (doc.businessDocType !== 1) continue;
+    for (const r of doc.recipients) {
+      const agreed = r.events.find((e) => e.code === '15');
+      if (agreed || r.withdrawn) revokedBy.set(`${doc.documentId}\u0000${r.organId}`, agreed);
+    }
+  }
+  for (const doc of input.sent ?? []) {
+    if (!isDocument(doc)) continue;
     const startMs = doc.sentAt === undefined ? Number.NaN : Date.parse(doc.sentAt);
     if (!Number.isFinite(startMs)) continue;
     for (const r of doc.recipients) {
       const refusal = r.events.find((e) => e.code === '02');
-      const agreed = r.events.find((e) => e.code === '15');
+      const key = `${doc.documentId}\u0000${r.organId}`;
+      const agreed = r.events.find((e) => e.code === '15') ?? revokedBy.get(key);
       out.push({
         side: 'sent',
         documentId: doc.documentId,
@@ -92,7 +113,7 @@ export function trailRecords(input: {
         startMs,
         events: r.events,
         refusal,
-        withdrawn: agreed !== undefined,
+        withdrawn: agreed !== undefined || r.withdrawn === true || revokedBy.has(key),
         withdrawnAt: agreed?.at,
       });
     }

@@ -4,6 +4,7 @@
  * signatures of attachments, …) plug in as {@link SignatureCheck}s without changing the loop.
  * @module
  */
+import { pdfSignatureCheck, type PdfSignatureRequirement } from './pdf-check.js';
 import type { ParsedEdoc } from '../edxml/model.js';
 import type { ResolvedVerificationPolicy, VerificationPolicy, Verdict } from '../signature/report.js';
 import type { TrustStore } from '../signature/trust-store.js';
@@ -57,14 +58,24 @@ export interface SignatureCheck {
   check(input: SignatureCheckInput): Promise<readonly CheckOutcome[]>;
 }
 
-/** The built-in check: the edXML package's XML signature (`verifyEdxml`). */
-export const edxmlSignatureCheck: SignatureCheck = {
-  name: 'edxml',
-  async check({ bytes, trust, policy, at, signal }) {
-    const report = await verifyEdxml(bytes, { trust, at, ...(policy ? { policy } : {}), ...(signal ? { signal } : {}) });
-    return [{ name: 'edxml', verdict: report.verdict, reasons: report.reasons.filter((r) => r.severity !== 'info').map((r) => r.code) }];
-  },
-};
+/**
+ * The built-in check: the edXML package's XML signature (`verifyEdxml`).
+ *
+ * The package signature is optional on the axis today (trust.md section 1) and the axis
+ * appends TraceHeaders in transit; with `'if-present'` a package without a standard XML
+ * Signature (none, or the Java library's QCVN-namespace placeholder) yields no outcome, and a
+ * signature that is present must verify. With `'required'` its absence is `indeterminate`.
+ */
+export function edxmlSignatureCheck(requirement: 'required' | 'if-present' = 'required'): SignatureCheck {
+  return {
+    name: 'edxml',
+    async check({ bytes, trust, policy, at, signal }) {
+      const report = await verifyEdxml(bytes, { trust, at, ...(policy ? { policy } : {}), ...(signal ? { signal } : {}) });
+      if (requirement === 'if-present' && (!report.present || !report.standard)) return [];
+      return [{ name: 'edxml', verdict: report.verdict, reasons: report.reasons.filter((r) => r.severity !== 'info').map((r) => r.code) }];
+    },
+  };
+}
 
 /** Verification settings as the connector reads them. */
 export interface VerificationSettings {
@@ -73,6 +84,10 @@ export interface VerificationSettings {
   readonly onInvalid: 'refuse' | 'hold' | 'accept';
   readonly onIndeterminate: 'refuse' | 'hold' | 'accept';
   readonly checks: readonly SignatureCheck[];
+  /** Whether the package's XML signature must be there. */
+  readonly packageSignature: 'required' | 'if-present';
+  /** Whether the PDF attachments' signatures must be there. */
+  readonly pdfSignatures: PdfSignatureRequirement;
 }
 
 const RANK: Record<Verdict, number> = { valid: 0, indeterminate: 1, invalid: 2 };
@@ -87,7 +102,8 @@ export async function verifyReceived(
 ): Promise<VerificationSummary> {
   if (!settings) return { verdict: 'not-checked', disposition: 'accepted', checks: [] };
   const outcomes: CheckOutcome[] = [];
-  for (const check of [edxmlSignatureCheck, ...settings.checks]) {
+  const builtIn = [edxmlSignatureCheck(settings.packageSignature), ...(settings.pdfSignatures === 'off' ? [] : [pdfSignatureCheck(settings.pdfSignatures)])];
+  for (const check of [...builtIn, ...settings.checks]) {
     try {
       outcomes.push(...(await check.check({ ...input, trust: settings.trust, policy: settings.policy })));
     } catch (e) {
@@ -96,6 +112,7 @@ export async function verifyReceived(
       outcomes.push({ name: check.name, verdict: 'indeterminate', reasons: [code] });
     }
   }
+  if (outcomes.length === 0) outcomes.push({ name: 'signatures', verdict: 'indeterminate', reasons: ['NO_SIGNATURE_CHECKED'] });
   const verdict = outcomes.reduce<Verdict>((worst, o) => (RANK[o.verdict] > RANK[worst] ? o.verdict : worst), 'valid');
   const action = verdict === 'valid' ? 'accept' : verdict === 'invalid' ? settings.onInvalid : settings.onIndeterminate;
   const disposition = action === 'accept' ? 'accepted' : action === 'hold' ? 'held' : 'refused';

@@ -124,10 +124,16 @@ export function calendarFrom(resolved: ResolvedWorkingCalendarOptions): WorkingC
   const endMs = minutesOf(options.workingHours.end) * MINUTE_MS;
   const dayLengthMs = endMs - startMs;
 
+  const known = new Map<number, boolean>();
   const isWorkingDayIndex = (day: number): boolean => {
-    const iso = isoOfDay(day);
-    if (holidays.has(iso)) return false;
-    return extra.has(iso) || weekdays.has(weekdayOf(day));
+    let working = known.get(day);
+    if (working === undefined) {
+      const iso = isoOfDay(day);
+      working = !holidays.has(iso) && (extra.has(iso) || weekdays.has(weekdayOf(day)));
+      if (known.size > 100_000) known.clear();
+      known.set(day, working);
+    }
+    return working;
   };
   /** The first working day index at or after `day`. */
   const nextWorkingDay = (day: number): number => {

@@ -84,7 +84,8 @@ function parseToken(token: Uint8Array) {
   return { signed, content, tst, signer };
 }
 
-function findSigner(signer: pkijs.SignerInfo, certs: readonly ParsedCertificate[]): ParsedCertificate | undefined {
+/** The certificate a SignerInfo designates (issuer and serial, or subject key identifier) among `certs`. @internal */
+export function findSigner(signer: pkijs.SignerInfo, certs: readonly ParsedCertificate[]): ParsedCertificate | undefined {
   const sid: unknown = signer.sid;
   if (sid instanceof pkijs.IssuerAndSerialNumber) {
     const serial = Buffer.from(sid.serialNumber.valueBlock.valueHexView).toString('hex').toUpperCase();
@@ -99,8 +100,12 @@ function findSigner(signer: pkijs.SignerInfo, certs: readonly ParsedCertificate[
   return undefined;
 }
 
-/** The certificate hash named by an ESS signing-certificate attribute, if any. */
-function essCertHash(attrs: readonly pkijs.Attribute[]): { digest: DigestName; hash: Uint8Array } | undefined {
+/**
+ * The certificate hash named by an ESS signing-certificate (v1 or v2) attribute, if any.
+ * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED for an unknown digest; a TypeError for a malformed attribute
+ * @internal
+ */
+export function essCertHash(attrs: readonly pkijs.Attribute[]): { digest: DigestName; hash: Uint8Array } | undefined {
   for (const a of attrs) {
     if (a.type !== SIGNING_CERTIFICATE_ATTR && a.type !== SIGNING_CERTIFICATE_V2_ATTR) continue;
     const certs = (a.values[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;

@@ -21,6 +21,8 @@ export {
 } from './issue-certificate.js';
 export { createTestCrl, type TestCrlOptions } from './test-crl.js';
 export { createTestTimestampToken, type TestTimestampOptions } from './test-timestamp.js';
+// PDF signatures: a hand-written test PDF (table or stream cross-reference, padding)
+export { createTestPdf, type TestPdfOptions } from './test-pdf.js';
 // edXML writer: sample messages
 export { sampleEdoc, sampleStatus } from './sample-messages.js';
 

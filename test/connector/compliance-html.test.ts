@@ -40,8 +40,10 @@ describe('complianceReportToHtml: structure', () => {
 
   test('is self-contained: no script, no external resource, a CSP forbidding both', () => {
     expect(all(root, 'script')).toEqual([]);
-    for (const tag of ['link', 'img', 'iframe', 'object', 'embed', 'image', 'use', 'a', 'form']) expect(all(root, tag)).toEqual([]);
-    const attributes = [root, ...all(root, '*')].flatMap((el) => el.attributes.map((a) => a.local));
+    for (const tag of ['img', 'iframe', 'object', 'embed', 'image', 'use', 'a', 'form']) expect(all(root, tag)).toEqual([]);
+    // the one link: an empty data: icon, so browsers do not ask for /favicon.ico
+    expect(all(root, 'link').map((l) => [attributeOf(l, 'rel'), attributeOf(l, 'href')])).toEqual([['icon', 'data:,']]);
+    const attributes = [root, ...all(root, '*').filter((el) => el.local !== 'link')].flatMap((el) => el.attributes.map((a) => a.local));
     for (const a of ['src', 'href', 'srcset', 'action', 'formaction', 'background', 'poster', 'data']) expect(attributes).not.toContain(a);
     expect(attributes.filter((a) => a.startsWith('on'))).toEqual([]);
     expect(html).not.toMatch(/url\(|@import|https?:\/\/(?!www\.w3\.org\/)/);
@@ -137,6 +139,8 @@ describe('complianceReportToHtml: options and edge cases', () => {
     expect(text).toContain('Electronic document exchange report');
     expect(text).toContain('01 Arrived');
     expect(text).toContain('33.3%');
+    const periods = all(root, 'svg').find((s) => attributeOf(s, 'id') === 'chart-periods')!;
+    expect(all(periods, 'text').map(deepText)).toContain('09-08');
   });
 
   test('an empty period still has its charts, saying there is no data', () => {
@@ -174,5 +178,14 @@ describe('complianceReportToHtml: long lists', () => {
     expect(deepText(overdue)).toContain('Hiển thị 2/4 mục');
     const refused = all(root, 'section').find((s) => attributeOf(s, 'id') === 'refused')!;
     expect(deepText(refused)).not.toContain('Hiển thị');
+  });
+});
+
+describe('complianceReportToHtml: period axis', () => {
+  test('days as dd/mm in Vietnamese, months as mm/yyyy', () => {
+    const labels = (page: string) => all(all(tree(page), 'svg').find((s) => attributeOf(s, 'id') === 'chart-periods')!, 'text').map(deepText);
+    expect(labels(html)).toEqual(expect.arrayContaining(['08/09', '11/09']));
+    const year = buildComplianceReport({ sent: SENT, received: RECEIVED, from: new Date('2025-01-01T00:00:00+07:00'), to: new Date('2026-01-01T00:00:00+07:00'), now: PERIOD.now });
+    expect(labels(complianceReportToHtml(year))).toEqual(expect.arrayContaining(['01/2025', '09/2025', '12/2025']));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { buildComplianceReport } from '../../src/connector/compliance-report.js';
 import { quantile } from '../../src/connector/timing-stats.js';
-import { A, B, C, D, E, HOSTILE_NAME, PERIOD, RECEIVED, SENT, vn } from '../helpers/tracking-fixture.js';
+import { A, B, C, D, E, HOSTILE_NAME, PERIOD, RECEIVED, SENT, ev, sentDoc, vn } from '../helpers/tracking-fixture.js';
 
 const report = buildComplianceReport({ sent: SENT, received: RECEIVED, ...PERIOD, agency: { organId: '000.00.00.H01', organName: 'UBND tỉnh' } });
 
@@ -166,5 +166,37 @@ describe('buildComplianceReport: periods and input', () => {
 
   test('a bad deadline policy is refused', () => {
     expect(() => buildComplianceReport({ ...PERIOD, deadlines: { receipt: 'whenever' } as never })).toThrow(expect.objectContaining({ code: 'VDXP_CONFIG_INVALID' }));
+  });
+});
+
+describe('buildComplianceReport: revoke and update packages', () => {
+  const doc = sentDoc('V1', '2025-09-08T09:00', [
+    { organId: A, events: [ev('01', '2025-09-08T09:05'), ev('03', '2025-09-08T09:30')] },
+    { organId: B, events: [ev('01', '2025-09-08T09:06')] },
+  ]);
+  const revoke = sentDoc('V1', '2025-09-09T09:00', [
+    { organId: A, events: [ev('15', '2025-09-09T10:00')] },
+    { organId: B, events: [ev('16', '2025-09-09T10:00')] },
+  ], { businessDocType: 1, outboxId: 'out-V1-revoke' });
+  const update = sentDoc('V1', '2025-09-09T11:00', [{ organId: B, events: [] }], { businessDocType: 2, outboxId: 'out-V1-update' });
+  const r = buildComplianceReport({ sent: [doc, revoke, update], ...PERIOD });
+
+  test('are not counted as documents, nor classified, nor overdue', () => {
+    expect(r.totals).toMatchObject({ sentDocuments: 1, sentTrails: 2 });
+    expect(r.reporting.sent).toMatchObject({ trails: 2, partial: 1, arrivalOnly: 1, silent: 0 });
+    expect(r.periods.map((p) => p.sent)).toEqual([1, 0, 0, 0, 0, 0, 0]);
+  });
+
+  test('a recipient that agreed (15) to a revoke has the document withdrawn: not overdue', () => {
+    expect(r.withdrawn.map((w) => [w.documentId, w.counterpart, w.at])).toEqual([['V1', A, '2025-09-09T10:00:00+07:00']]);
+    // B refused the revoke (16): it still owes 03 on V1
+    expect(r.overdue.map((o) => `${o.documentId}:${o.counterpart}:${o.stage}`)).toEqual([`V1:${B}:03`]);
+  });
+
+  test('a trail marked withdrawn by the connector counts as withdrawn', () => {
+    const marked = sentDoc('V2', '2025-09-08T09:00', [{ organId: C, events: [ev('01', '2025-09-08T09:05')], withdrawn: true }]);
+    const m = buildComplianceReport({ sent: [marked], ...PERIOD });
+    expect(m.withdrawn.map((w) => w.counterpart)).toEqual([C]);
+    expect(m.overdue).toEqual([]);
   });
 });

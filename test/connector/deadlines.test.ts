@@ -186,3 +186,11 @@ describe('findLate: done after the due time', () => {
     expect(findLate({ received: r })).toMatchObject([{ side: 'received', stage: '03', lateByMs: 30 * MIN }]);
   });
 });
+
+describe('findOverdue: revoke and update packages', () => {
+  test('are operations, not documents: no deadlines of their own', () => {
+    const revoke = sentDoc('O1', '2025-08-25T09:00', [{ organId: A, events: [] }], { businessDocType: 1 });
+    const update = sentDoc('O1', '2025-08-25T09:00', [{ organId: A, events: [] }], { businessDocType: 2 });
+    expect(findOverdue({ sent: [revoke, update] }, {}, vn('2026-01-01T00:00'))).toEqual([]);
+  });
+});

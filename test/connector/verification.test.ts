@@ -4,6 +4,8 @@ import type { SignatureCheck } from '../../src/connector/verification.js';
 import { TrustStore } from '../../src/signature/trust-store.js';
 import { verifyEdxml } from '../../src/signature/xmldsig/verify.js';
 import { createTestPki, type TestPki } from '../../src/testing/test-pki.js';
+import { createTestPdf } from '../../src/testing/test-pdf.js';
+import { signPdf } from '../../src/signature/pdf/sign-pdf.js';
 import { NGHE_AN, VPCP, letter, startNetwork, until, type Network } from '../helpers/connector-setup.js';
 
 let pki: TestPki;
@@ -22,15 +24,25 @@ afterEach(async () => {
 /** G22 sends one document (signed with `signer` when given) to H41, which verifies per `policy`. */
 async function deliver(
   signer: TestPki['person'] | undefined,
-  policy: { onInvalid: 'refuse' | 'hold' | 'accept'; onIndeterminate?: 'refuse' | 'hold' | 'accept'; checks?: SignatureCheck[] },
+  policy: {
+    onInvalid: 'refuse' | 'hold' | 'accept';
+    onIndeterminate?: 'refuse' | 'hold' | 'accept';
+    checks?: SignatureCheck[];
+    packageSignature?: 'required' | 'if-present';
+    pdfSignatures?: 'required' | 'if-present' | 'off';
+  },
+  attachment?: Uint8Array,
 ): Promise<{ doc: DocumentEvent; documentId: string; network: Network }> {
   net = await startNetwork([VPCP, NGHE_AN], { connector: { now: () => pki.now } });
   const [g22, h41] = [net.sides[0]!, net.sides[1]!];
   if (signer) await g22.restart({ signing: { key: signer.privateKey, certificate: signer.certificate, chain: [pki.subCa.certificate] }, now: () => pki.now });
-  await h41.restart({ verification: { trust, ...policy }, now: () => pki.now });
+  // The XML-signature tests below require the package signature and leave the PDF check out;
+  // the PDF tests at the end set both as they need.
+  await h41.restart({ verification: { trust, packageSignature: 'required', pdfSignatures: 'off', ...policy }, now: () => pki.now });
   const docs: DocumentEvent[] = [];
   h41.connector.on('document', (d) => void docs.push(d));
-  const { documentId, delivered } = await g22.connector.send(letter(VPCP, [NGHE_AN], { promulgationInfo: { promulgationDate: pki.now.toISOString().slice(0, 10) } }));
+  const over = attachment ? { attachments: [{ contentId: 'cv', name: 'cong-van.pdf', contentType: 'application/pdf', data: attachment }] } : {};
+  const { documentId, delivered } = await g22.connector.send(letter(VPCP, [NGHE_AN], { promulgationInfo: { promulgationDate: pki.now.toISOString().slice(0, 10) }, ...over }));
   await delivered;
   await until([h41.connector], () => docs.length === 1);
   return { doc: docs[0]!, documentId, network: net };
@@ -99,6 +111,40 @@ describe('verification of received documents', () => {
         { name: 'pdf:cong-van.pdf', verdict: 'invalid', reasons: ['PDF_DIGEST_MISMATCH'] },
         { name: 'broken', verdict: 'indeterminate', reasons: ['VDXP_SIGNATURE_MALFORMED'] },
       ],
+    });
+  });
+
+  describe('the legal signatures in the PDF (Nghị định 30/2020, Art. 5)', () => {
+    const signAs = (pdf: Uint8Array, who: TestPki['person']) =>
+      signPdf(pdf, { key: who.privateKey, certificate: who.certificate, chain: [pki.subCa.certificate], signingTime: pki.now });
+
+    test('a PDF signed by the person and then the organisation is valid and accepted, package signature or not', async () => {
+      const pdf = await signAs(await signAs(createTestPdf({ text: 'Cong van so 1' }), pki.person), pki.organization);
+      const { doc } = await deliver(undefined, { onInvalid: 'refuse', packageSignature: 'if-present', pdfSignatures: 'required' }, pdf);
+      expect(doc.verification).toMatchObject({ verdict: 'valid', disposition: 'accepted', checks: [{ name: 'pdf:cong-van.pdf', verdict: 'valid' }] });
+    });
+
+    test("a PDF with the person's signature alone is incomplete and held for a person", async () => {
+      const pdf = await signAs(createTestPdf({ text: 'Cong van so 2' }), pki.person);
+      const { doc } = await deliver(undefined, { onInvalid: 'refuse', packageSignature: 'if-present', pdfSignatures: 'required' }, pdf);
+      expect(doc.verification).toMatchObject({ verdict: 'indeterminate', disposition: 'held' });
+      expect(doc.verification!.checks[0]!.reasons).toContain('PDF_SIGNATURES_INCOMPLETE');
+    });
+
+    test('by default an unsigned PDF is indeterminate and held, and the missing package signature is not held against it', async () => {
+      const { doc } = await deliver(undefined, { onInvalid: 'refuse', packageSignature: 'if-present', pdfSignatures: 'required' }, createTestPdf());
+      expect(doc.verification!.checks.map((c) => c.name)).toEqual(['pdf:cong-van.pdf']);
+      expect(doc.verification).toMatchObject({ verdict: 'indeterminate', disposition: 'held' });
+    });
+
+    test('a PDF changed after signing is invalid and refused with 02', async () => {
+      const pdf = Buffer.from(await signAs(await signAs(createTestPdf({ text: 'Cong van so 3' }), pki.person), pki.organization));
+      const at = pdf.indexOf('Cong van so 3');
+      pdf[at] = 'K'.charCodeAt(0);
+      const { doc, network } = await deliver(undefined, { onInvalid: 'refuse', packageSignature: 'if-present', pdfSignatures: 'required' }, new Uint8Array(pdf));
+      expect(doc.verification).toMatchObject({ verdict: 'invalid', disposition: 'refused' });
+      expect(doc.verification!.checks[0]!.reasons).toContain('DIGEST_MISMATCH');
+      expect((await network.sides[1]!.store.getInbox(doc.inboxId))!.lifecycle).toBe('02');
     });
   });
 });

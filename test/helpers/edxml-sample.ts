@@ -1,10 +1,16 @@
 import { buildEdxml } from '../../src/edxml/build.js';
 
-/** A real edoc package made by the writer: two attachments, Vietnamese text, fixed time. */
-export function samplePackage(options: { attachmentBytes?: number } = {}): Uint8Array {
-  const pdf = new Uint8Array(options.attachmentBytes ?? 3000);
-  for (let i = 0; i < pdf.length; i++) pdf[i] = (i * 31 + 7) & 0xff;
-  pdf.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
+/**
+ * A real edoc package made by the writer: two attachments, Vietnamese text, fixed time. The
+ * first attachment is `pdf` when given, else PDF-looking filler bytes (not a readable PDF).
+ */
+export function samplePackage(options: { attachmentBytes?: number; pdf?: Uint8Array } = {}): Uint8Array {
+  let pdf = options.pdf;
+  if (!pdf) {
+    pdf = new Uint8Array(options.attachmentBytes ?? 3000);
+    for (let i = 0; i < pdf.length; i++) pdf[i] = (i * 31 + 7) & 0xff;
+    pdf.set(new TextEncoder().encode('%PDF-1.7\n'), 0);
+  }
   return buildEdxml(
     {
       from: { organId: '000.00.00.G22', organName: 'Văn phòng Chính phủ' },

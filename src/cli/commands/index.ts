@@ -15,6 +15,7 @@ import { inboxCommand } from './inbox.js';
 import { inspectCommand } from './inspect.js';
 import { signCommand } from './sign.js';
 import { sendCommand } from './send.js';
+import { reportCommand } from './report.js';
 import { sentCommand } from './sent.js';
 import { validateCommand } from './validate.js';
 import { verifyCommand } from './verify.js';
@@ -31,6 +32,7 @@ export const commands: readonly CliCommand[] = [
   fetchCommand,
   ackCommand,
   sentCommand,
+  reportCommand,
   agenciesCommand,
   axisServeCommand,
   agentCommand,

@@ -1,6 +1,7 @@
 /**
  * `vdxp sign`: signs an edXML package with an XML Signature (enveloped, exclusive c14n,
- * rsa-sha256 by default), writing the signed package to a new file.
+ * rsa-sha256 by default), or a PDF (told by its content) with a PDF signature as an
+ * incremental update, writing the result to a new file.
  * @internal
  * @module
  */
@@ -10,6 +11,8 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IoError, VdxpError } from '../../errors.js';
 import { summarizeCertificate, toCertificateDer } from '../../signature/certificate.js';
+import { signPdf } from '../../signature/pdf/sign-pdf.js';
+import type { SignPdfOptions } from '../../signature/pdf/sign-pdf-options.js';
 import { signEdxml } from '../../signature/xmldsig/sign.js';
 import { defaultMethodFor } from '../../signature/xmldsig/signature-methods.js';
 import type { SignEdxmlOptions } from '../../signature/xmldsig/sign-options.js';
@@ -23,6 +26,10 @@ TraceHeaderList, covering the whole package (Reference URI="", exclusive c14n, S
 with the certificate and its chain in KeyInfo. The package is not re-serialized: the
 Signature is spliced in and attachments stay byte for byte.
 
+Signs a PDF (FILE starting with %PDF-): a signature field with an adbe.pkcs7.detached
+(or, with --cades, ETSI.CAdES.detached) CMS, added as an incremental update so that
+earlier signatures stay valid (the person signs first, then the organisation).
+
 Options:
   --key FILE            private key (PEM; PKCS#8 or traditional)
   --passphrase-env VAR  read the key's passphrase from environment variable VAR
@@ -35,12 +42,27 @@ Options:
   --replace             replace an existing XML signature
   --json                print the result as JSON
 
+PDF options:
+  --cades               ETSI.CAdES.detached (PAdES) instead of adbe.pkcs7.detached
+  --reason TEXT         /Reason (e.g. "Ký ban hành")
+  --location TEXT       /Location
+  --field NAME          signature field name (default Signature<n>; an empty field of
+                        that name is signed)
+  --appearance PRESET   visible block (Nghị định 30/2020): person (Người ký, Cơ quan,
+                        Chức vụ, Thời gian ký; bottom right of page 1) or organization
+                        (top right of page 1); invisible by default
+  --position TEXT       Chức vụ in the block (default: the certificate's title)
+  --document-code CODE  number and notation in the organization block (e.g. 12/QĐ-BTN)
+  --certify             certification signature (DocMDP P=2); only the first signature
+
 SHA-1 and RSA keys below 2048 bits are refused for new signatures.
 
 Exit codes: 0 signed, 2 error (unreadable package, key or certificate; already signed).
 
 Example:
   vdxp sign cv-7816.edxml --key clerk.key.pem --cert clerk.cert.pem --chain vgca.pem -o cv-7816.signed.edxml
+  vdxp sign qd-12.pdf --key director.key.pem --cert director.pem --appearance person -o qd-12.signed.pdf
+  vdxp sign qd-12.signed.pdf --key org.key.pem --cert org.pem --cades --appearance organization -o qd-12.final.pdf
 `;
 
 async function readInput(io: CliIo, path: string, what: string): Promise<Buffer> {
@@ -54,7 +76,7 @@ async function readInput(io: CliIo, path: string, what: string): Promise<Buffer>
 
 export const signCommand: CliCommand = {
   path: ['sign'],
-  summary: 'Sign an edXML package with an XML Signature',
+  summary: 'Sign an edXML package (XML Signature) or a PDF (PDF signature)',
   help: HELP,
   async run(argv, io) {
     let args;
@@ -73,6 +95,14 @@ export const signCommand: CliCommand = {
           c14n: { type: 'string' },
           replace: { type: 'boolean', default: false },
           json: { type: 'boolean', default: false },
+          cades: { type: 'boolean', default: false },
+          reason: { type: 'string' },
+          location: { type: 'string' },
+          field: { type: 'string' },
+          appearance: { type: 'string' },
+          position: { type: 'string' },
+          'document-code': { type: 'string' },
+          certify: { type: 'boolean', default: false },
         },
       });
     } catch (e) {
@@ -98,17 +128,51 @@ export const signCommand: CliCommand = {
       v.chain ? readInput(io, v.chain, 'chain file') : undefined,
     ]);
     const certificate = toCertificateDer(cert[0] === 0x30 ? new Uint8Array(cert) : cert.toString('latin1'));
-    const options: SignEdxmlOptions = {
-      key: key.toString('utf8'),
-      certificate,
-      ...(chain ? { chain: chain.toString('latin1') } : {}),
-      ...(v.algorithm ? { algorithm: v.algorithm as SignEdxmlOptions['algorithm'] } : {}),
-      ...(v.c14n ? { c14n: v.c14n as SignEdxmlOptions['c14n'] } : {}),
-      replace: v.replace,
-      ...(passphrase !== undefined ? { passphrase } : {}),
-      signal: io.stopSignal,
-    };
-    const signed = await signEdxml(input, options);
+    const pdf = input.subarray(0, 1024).includes('%PDF-', 0, 'latin1');
+    if (v.appearance !== undefined && v.appearance !== 'person' && v.appearance !== 'organization') {
+      return printError(io, new VdxpError('VDXP_CLI_USAGE', '--appearance must be person or organization'));
+    }
+    let signed: Uint8Array;
+    let algorithm: string;
+    if (pdf) {
+      const options: SignPdfOptions = {
+        key: key.toString('utf8'),
+        certificate,
+        ...(chain ? { chain: chain.toString('latin1') } : {}),
+        subFilter: v.cades ? 'ETSI.CAdES.detached' : 'adbe.pkcs7.detached',
+        ...(v.algorithm ? { algorithm: v.algorithm as SignPdfOptions['algorithm'] } : {}),
+        ...(v.reason !== undefined ? { reason: v.reason } : {}),
+        ...(v.location !== undefined ? { location: v.location } : {}),
+        ...(v.field !== undefined ? { field: v.field } : {}),
+        ...(v.appearance
+          ? {
+              appearance: {
+                preset: v.appearance as 'person' | 'organization',
+                ...(v.position !== undefined ? { position: v.position } : {}),
+                ...(v['document-code'] !== undefined ? { documentCode: v['document-code'] } : {}),
+              },
+            }
+          : {}),
+        certify: v.certify,
+        ...(passphrase !== undefined ? { passphrase } : {}),
+        signal: io.stopSignal,
+      };
+      signed = await signPdf(input, options);
+      algorithm = `${options.subFilter}, ${v.algorithm ?? defaultMethodFor(new X509Certificate(certificate).publicKey)}`;
+    } else {
+      const options: SignEdxmlOptions = {
+        key: key.toString('utf8'),
+        certificate,
+        ...(chain ? { chain: chain.toString('latin1') } : {}),
+        ...(v.algorithm ? { algorithm: v.algorithm as SignEdxmlOptions['algorithm'] } : {}),
+        ...(v.c14n ? { c14n: v.c14n as SignEdxmlOptions['c14n'] } : {}),
+        replace: v.replace,
+        ...(passphrase !== undefined ? { passphrase } : {}),
+        signal: io.stopSignal,
+      };
+      signed = await signEdxml(input, options);
+      algorithm = v.algorithm ?? defaultMethodFor(new X509Certificate(certificate).publicKey);
+    }
 
     const out = resolve(io.cwd, v.output);
     const tmp = `${out}.${process.pid}.tmp`;
@@ -119,8 +183,7 @@ export const signCommand: CliCommand = {
       throw new IoError(out, `cannot write ${v.output}`, { cause });
     }
     const signer = summarizeCertificate(certificate);
-    const algorithm = v.algorithm ?? defaultMethodFor(new X509Certificate(certificate).publicKey);
-    if (v.json) printJson(io, { output: out, bytes: signed.length, algorithm, c14n: v.c14n ?? 'exclusive', signer });
+    if (v.json) printJson(io, { output: out, bytes: signed.length, format: pdf ? 'pdf' : 'edxml', algorithm, ...(pdf ? {} : { c14n: v.c14n ?? 'exclusive' }), signer });
     else io.stdout.write(`signed ${file} -> ${v.output} (${signed.length} bytes, ${algorithm}, signer ${signer.commonName ?? signer.subject})\n`);
     return EXIT.ok;
   },

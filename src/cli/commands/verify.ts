@@ -1,24 +1,32 @@
 /**
- * `vdxp verify`: checks the signatures of an edXML package and says whether to act on it.
- * Today the package's XML Signature; each kind of signature is one entry of the result, so
- * the signatures of attached PDFs are added as more entries.
+ * `vdxp verify`: checks the signatures of an edXML package (its XML Signature and the legal
+ * signatures inside every PDF attachment) or of a bare PDF, and says whether to act on it.
+ * Each checked object is one entry of the result.
  * @internal
  * @module
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IoError, TrustAnchorError, VdxpError } from '../../errors.js';
-import type { Reason, SignatureReport, Verdict, VerificationPolicy } from '../../signature/report.js';
+import { IoError, isVdxpError, TrustAnchorError, VdxpError } from '../../errors.js';
+import { parseEdxml } from '../../edxml/parse.js';
+import { pdfReason } from '../../signature/pdf/pdf-reasons.js';
+import type { PdfVerificationReport } from '../../signature/pdf/pdf-report.js';
+import { verifyPdf } from '../../signature/pdf/verify-pdf.js';
+import type { Verdict, VerificationPolicy } from '../../signature/report.js';
 import { TrustStore } from '../../signature/trust-store.js';
 import { verifyEdxml, type EdxmlSignatureReport } from '../../signature/xmldsig/verify.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { EXIT, printError, printJson, table } from '../output.js';
+import { EXIT, printError, printJson } from '../output.js';
+import { renderVerifyResult } from '../verify-output.js';
 
 const HELP = `Usage: vdxp verify FILE [--trust DIR] [--anchor CA.pem ...] [--crl FILE ...] [--online] [--json]
 
 Verifies the signatures of an edXML package: the package's XML Signature (whole package
-covered, digest, signature value, signer's certificate chain, revocation at the time used).
+covered, digest, signature value, signer's certificate chain, revocation at the time used)
+and the signatures inside every PDF attachment (byte ranges, CMS, timestamp, chain and
+revocation at the timestamp's time, role person/organisation, changes after signing).
+FILE may also be a bare PDF (told by its content).
 
 Options:
   --trust DIR           trust the CA certificates in DIR (*.pem, *.crt, *.cer, *.der);
@@ -30,7 +38,13 @@ Options:
   --at TIME             judge validity at this ISO 8601 time (default: now)
   --revocation POLICY   hard-fail, soft-fail (default) or off
   --no-sha1             refuse SHA-1 instead of accepting it as legacy
+  --role KEY=ROLE       override a PDF signer's role (person or organization); KEY is a
+                        signature field name or the certificate's SHA-256; repeatable
   --json                print the full result (reasons and warnings included) as JSON
+
+The verdict is the worst of all entries. A PDF is valid when every signature in it is;
+whether it carries both the person's and the organisation's signature (Nghị định 30/2020
+Art. 5) is shown as "legally complete" and in --json, without changing the exit code.
 
 Exit codes: 0 valid, 1 invalid, 3 indeterminate (no signature, untrusted CA, no
 revocation answer under hard-fail…), 2 unreadable package or bad usage.
@@ -38,16 +52,23 @@ revocation answer under hard-fail…), 2 unreadable package or bad usage.
 Examples:
   vdxp verify cv-7816.edxml --trust ./vgca
   vdxp verify test.edxml --anchor test-root.pem --crl test.crl --json
+  vdxp verify quyet-dinh.pdf --trust ./vgca --role Signature2=organization
 `;
 
-/** One signature checked in the package. */
-export interface VerifyEntry {
-  /** `edxml`: the package's XML Signature. */
-  readonly kind: 'edxml';
-  /** What was checked, for people: `package`, later an attachment name. */
-  readonly target: string;
-  readonly report: SignatureReport;
-}
+/** One object checked: the package's XML Signature, or one PDF (attachment or bare file). */
+export type VerifyEntry =
+  | {
+      readonly kind: 'edxml';
+      /** `package`. */
+      readonly target: string;
+      readonly report: EdxmlSignatureReport;
+    }
+  | {
+      readonly kind: 'pdf';
+      /** The attachment's name, or the file's name for a bare PDF. */
+      readonly target: string;
+      readonly report: PdfVerificationReport;
+    };
 
 /** The result `vdxp verify --json` prints. */
 export interface VerifyResult {
@@ -122,6 +143,7 @@ export const verifyCommand: CliCommand = {
           at: { type: 'string' },
           revocation: { type: 'string' },
           'no-sha1': { type: 'boolean', default: false },
+          role: { type: 'string', multiple: true },
           json: { type: 'boolean', default: false },
         },
       });
@@ -140,44 +162,68 @@ export const verifyCommand: CliCommand = {
       ...(v.revocation ? { revocation: v.revocation as 'hard-fail' | 'soft-fail' | 'off' } : {}),
       ...(v['no-sha1'] ? { allowLegacySha1: false } : {}),
     };
+    const roles: Record<string, 'person' | 'organization'> = {};
+    for (const r of v.role ?? []) {
+      const m = /^(.+)=(person|organization)$/.exec(r);
+      if (!m) return printError(io, new VdxpError('VDXP_CLI_USAGE', `--role ${r}: expected KEY=person or KEY=organization`));
+      roles[m[1] as string] = m[2] as 'person' | 'organization';
+    }
     const trust = await trustStoreFrom(io, v);
-    const bytes = await readInput(io, file, 'package');
+    const bytes = await readInput(io, file, 'file');
 
     const options = { trust, policy, signal: io.stopSignal, ...(at ? { at } : {}) };
-    const entries: VerifyEntry[] = [{ kind: 'edxml', target: 'package', report: await verifyEdxml(bytes, options) }];
+    const pdfOptions = { ...options, ...(Object.keys(roles).length > 0 ? { roles } : {}) };
+    const entries: VerifyEntry[] = [];
+    if (isPdf(bytes)) {
+      entries.push({ kind: 'pdf', target: basename(file), report: await verifyPdf(bytes, pdfOptions) });
+    } else {
+      entries.push({ kind: 'edxml', target: 'package', report: await verifyEdxml(bytes, options) });
+      entries.push(...(await verifyAttachments(bytes, pdfOptions)));
+    }
     const result: VerifyResult = { file, verdict: worst(entries.map((e) => e.report.verdict)), entries };
 
     if (v.json) printJson(io, result);
-    else io.stdout.write(render(result));
+    else io.stdout.write(renderVerifyResult(result));
     return result.verdict === 'valid' ? EXIT.ok : result.verdict === 'invalid' ? EXIT.invalid : EXIT.indeterminate;
   },
 };
 
-const VERDICT_TEXT: Record<Verdict, string> = {
-  valid: 'VALID (hợp lệ)',
-  invalid: 'INVALID (không hợp lệ)',
-  indeterminate: 'INDETERMINATE (chưa xác định)',
-};
-
-function render(result: VerifyResult): string {
-  const rows = result.entries.map((e) => {
-    const r = e.report as EdxmlSignatureReport;
-    const signer = r.signer ? (r.signer.commonName ?? r.signer.subject) : r.present === false ? '(unsigned)' : '-';
-    const issuer = r.issuer ? (r.issuer.commonName ?? r.issuer.subject) : '-';
-    const alg = r.algorithms ? shortAlgorithm(r.algorithms.signature) : '-';
-    return [e.target, e.report.verdict, signer, issuer, alg, r.timeUsed ? `${r.timeUsed} (${r.timeSource})` : '-'];
-  });
-  const lines = [`${result.file}: ${VERDICT_TEXT[result.verdict]}`, '', table(['signature', 'verdict', 'signer', 'issuer', 'algorithm', 'time used'], rows)];
-  for (const e of result.entries) {
-    const reasons: readonly Reason[] = e.report.reasons;
-    if (reasons.length === 0) continue;
-    lines.push(`${e.target}:`);
-    for (const r of reasons) lines.push(`  [${r.severity}] ${r.code}: ${r.messageVi}`, `      ${r.message}`);
-  }
-  return lines.join('\n').replace(/\n*$/, '\n');
+/** True when the bytes are a PDF (`%PDF-` in the first 1024 bytes). */
+function isPdf(bytes: Uint8Array): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.byteLength, 1024)).includes('%PDF-', 0, 'latin1');
 }
 
-function shortAlgorithm(uri: string): string {
-  const i = uri.lastIndexOf('#');
-  return i >= 0 ? uri.slice(i + 1) : uri;
+/** Every PDF attachment of a package (by content, or declared PDF), verified; an unreadable one is an invalid entry. */
+async function verifyAttachments(bytes: Uint8Array, options: Parameters<typeof verifyPdf>[1]): Promise<VerifyEntry[]> {
+  const message = parseEdxml(bytes);
+  if (message.kind !== 'edoc') return [];
+  const out: VerifyEntry[] = [];
+  for (const a of message.attachments) {
+    const declared = /pdf/i.test(a.contentType) || /\.pdf$/i.test(a.name);
+    if (!isPdf(a.data) && !declared) continue;
+    try {
+      out.push({ kind: 'pdf', target: a.name, report: await verifyPdf(a.data, options) });
+    } catch (e) {
+      options.signal?.throwIfAborted();
+      if (!isVdxpError(e)) throw e;
+      out.push({ kind: 'pdf', target: a.name, report: unreadablePdf(`${e.code}: ${e.message}`) });
+    }
+  }
+  return out;
+}
+
+function unreadablePdf(detail: string): PdfVerificationReport {
+  return {
+    verdict: 'invalid',
+    reasons: [pdfReason('PDF_UNREADABLE', { detail })],
+    signatures: [],
+    emptySignatureFields: [],
+    revisions: 0,
+    hasValidPersonSignature: false,
+    hasValidOrganizationSignature: false,
+    legallyComplete: false,
+    wholeFileCovered: false,
+    changesAfterSigning: [],
+    xrefReconstructed: false,
+  };
 }

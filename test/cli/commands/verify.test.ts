@@ -2,7 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { signPdf } from '../../../src/signature/pdf/sign-pdf.js';
 import { signEdxml } from '../../../src/signature/xmldsig/sign.js';
+import { createTestPdf } from '../../../src/testing/test-pdf.js';
 import { createTestPki, type TestPki } from '../../../src/testing/test-pki.js';
 import { builtCli } from '../../helpers/built.js';
 import { runCaptured } from '../../helpers/cli-capture.js';
@@ -11,6 +13,8 @@ import { sharedFixtures } from '../../helpers/shared-fixtures.js';
 import { hasCommand, tempDir, xmlsecSign } from '../../helpers/xmlsec.js';
 
 let pki: TestPki;
+/** The attachment: a PDF signed by the person, then the organisation (legally complete). */
+let signedPdf: Uint8Array;
 let dir = '';
 let cleanup = () => {};
 const trustArgs = ['--anchor', 'root.pem', '--intermediate', 'sub.pem', '--crl', 'sub.crl'];
@@ -18,7 +22,9 @@ const trustArgs = ['--anchor', 'root.pem', '--intermediate', 'sub.pem', '--crl',
 beforeAll(async () => {
   pki = await createTestPki();
   ({ dir, cleanup } = tempDir('vdxp-cli-verify-'));
-  const pkg = samplePackage();
+  const byPerson = await signPdf(createTestPdf(), { key: pki.person.privateKey, certificate: pki.person.certificate });
+  signedPdf = await signPdf(byPerson, { key: pki.organization.privateKey, certificate: pki.organization.certificate });
+  const pkg = samplePackage({ pdf: signedPdf });
   writeFileSync(join(dir, 'unsigned.edxml'), pkg);
   const signed = await signEdxml(pkg, { key: pki.person.privateKey, certificate: pki.person.certificate });
   writeFileSync(join(dir, 'signed.edxml'), signed);
@@ -41,13 +47,14 @@ describe('vdxp verify', () => {
     expect(run.stdout).toMatch(/package\s+valid\s+Nguyễn Văn An\s+CA phục vụ các cơ quan Nhà nước \(thử nghiệm\)\s+rsa-sha256/);
   });
 
-  test('--json prints the whole result, one entry per signature', async () => {
+  test('--json prints the whole result, one entry for the package signature and one per PDF attachment', async () => {
     const run = await runCaptured(['verify', 'signed.edxml', ...trustArgs, '--json', '--at', pki.now.toISOString()], dir);
     expect(run.code).toBe(0);
     const result = JSON.parse(run.stdout) as { verdict: string; entries: { kind: string; target: string; report: Record<string, unknown> }[] };
     expect(result.verdict).toBe('valid');
-    expect(result.entries).toHaveLength(1);
+    expect(result.entries).toHaveLength(2);
     expect(result.entries[0]).toMatchObject({ kind: 'edxml', target: 'package', report: { verdict: 'valid', coversWholeDocument: true, timeSource: 'given', revocation: { status: 'good' } } });
+    expect(result.entries[1]).toMatchObject({ kind: 'pdf', target: 'cong-van.pdf', report: { verdict: 'valid', legallyComplete: true } });
   });
 
   test('a changed package: exit 1 with the reason in Vietnamese and English', async () => {
@@ -108,7 +115,7 @@ describe('vdxp verify', () => {
 
   test.skipIf(!hasCommand('xmlsec1'))('a SHA-1 signature is valid with a warning in --json, and invalid with --no-sha1', async () => {
     const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
-    const tpl = text(samplePackage()).replace(
+    const tpl = text(samplePackage({ pdf: signedPdf })).replace(
       '</edXML:TraceHeaderList>',
       `</edXML:TraceHeaderList><Signature xmlns="${DSIG}"><SignedInfo><CanonicalizationMethod Algorithm="http://www.w3.org/TR/2001/REC-xml-c14n-20010315"/>` +
         `<SignatureMethod Algorithm="${DSIG}rsa-sha1"/><Reference URI=""><Transforms><Transform Algorithm="${DSIG}enveloped-signature"/></Transforms>` +
