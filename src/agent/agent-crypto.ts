@@ -82,5 +82,12 @@ export async function loadVerification(v: NonNullable<ResolvedAgentConfig['verif
     crls: await read(v.crls, 'verification.crls'),
     ...(v.policy ? { policy: v.policy } : {}),
   });
-  return { trust, ...(v.policy ? { policy: v.policy } : {}), onInvalid: v.onInvalid, onIndeterminate: v.onIndeterminate };
+  return {
+    trust,
+    ...(v.policy ? { policy: v.policy } : {}),
+    onInvalid: v.onInvalid,
+    onIndeterminate: v.onIndeterminate,
+    packageSignature: v.packageSignature,
+    pdfSignatures: v.pdfSignatures,
+  };
 }

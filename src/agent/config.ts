@@ -131,6 +131,10 @@ const AgentVerificationSchema = z.strictObject({
   onInvalid: z.enum(['refuse', 'hold', 'accept']),
   /** @defaultValue 'hold' */
   onIndeterminate: z.enum(['refuse', 'hold', 'accept']).default('hold'),
+  /** The package's XML signature: `required` or checked `if-present`. @defaultValue 'if-present' */
+  packageSignature: z.enum(['required', 'if-present']).default('if-present'),
+  /** The PDF attachments' signatures. @defaultValue 'required' */
+  pdfSignatures: z.enum(['required', 'if-present', 'off']).default('required'),
 });
 
 /** Schema of `agent.json`. */
@@ -205,7 +209,7 @@ export function resolveAgentConfig(input: unknown, options: ResolveAgentConfigOp
   const baseDir = resolve(options.baseDir ?? process.cwd());
   const env = options.env ?? process.env;
   const parsed = AgentConfigSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError(target, issuesFromZod(parsed.error.issues).map(withoutValues));
+  if (!parsed.success) throw new ConfigError(target, configIssues(parsed.error.issues));
   const c = parsed.data;
   const issues: Issue[] = [];
   const axis: Record<string, string | number | undefined> = { ...c.axis };
@@ -287,6 +291,15 @@ export function secretsOf(config: ResolvedAgentConfig, env: NodeJS.ProcessEnv = 
   }
   if (config.signing?.passphraseEnv) out.push(env[config.signing.passphraseEnv]);
   return out.filter((s): s is string => typeof s === 'string' && s.length > 0);
+}
+
+/** One issue per unknown key (named with its path), values never quoted. */
+function configIssues(zodIssues: readonly z.core.$ZodIssue[]): Issue[] {
+  return zodIssues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((k) => ({ code: i.code, path: [...i.path.map(String), k].join('.'), message: 'unknown field' }))
+      : issuesFromZod([i]).map(withoutValues),
+  );
 }
 
 /** zod messages can quote the value received; a secret must not travel in an error. */

@@ -119,6 +119,8 @@ export class DropClaims {
   /** A claim's journal; undefined when the folder holds none (a claim that never started: removed). */
   async read(claimId: string): Promise<ClaimJournal | undefined> {
     const dir = this.dirOf(claimId);
+    // temporary files of journal writes a crash interrupted
+    for (const n of await readdir(dir).catch(() => [])) if (n.startsWith('.') && n.endsWith('.tmp')) await rm(join(dir, n), { force: true });
     try {
       return JSON.parse(await readFile(join(dir, JOURNAL), 'utf8')) as ClaimJournal;
     } catch (e) {
