@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { builtCli } from '../helpers/built.js';
+import { builtLibrary } from '../helpers/built.js';
 import { eventually, spawnCli, startAgentProcess, startAxisProcess, writeAgentConfig, type AxisSystem, type CliProcess } from '../helpers/agent-processes.js';
 
 const G09: AxisSystem = { systemId: '000.00.00.G09', secret: 'axis-secret-G09-e2e', name: 'Bộ Nội vụ' };
@@ -26,7 +26,7 @@ let hookUrl: string;
 const deliveries: Delivery[] = [];
 
 beforeAll(async () => {
-  builtCli();
+  builtLibrary('startAgent'); // builds dist when it is missing or older than the agent
   root = await mkdtemp(join(tmpdir(), 'vdxp-agent-e2e-'));
   axis = await startAxisProcess(join(root, 'axis'), [G09, H41]);
   hook = createServer((req, res) => {
