@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { Connector } from '../connector/connector.js';
 import type { ConnectorOptions } from '../connector/options.js';
 import { FileStore } from '../store/file-store.js';
+import { PostgresStore } from '../store/postgres-store.js';
 import type { Store } from '../store/store.js';
 import { AxisClient } from '../transport/axis-client.js';
 import { loadSigning, loadVerification } from './agent-crypto.js';
@@ -41,10 +42,12 @@ function stateFolders(config: ResolvedAgentConfig) {
 /**
  * Opens the configured store.
  * @throws {StoreError} VDXP_STORE_LOCKED when another process holds a file store, VDXP_STORE_IO
+ * @throws {ConfigError} VDXP_CONFIG_INVALID when the store is postgres and `pg` is not installed
  */
 async function openStore(config: ResolvedAgentConfig): Promise<Store> {
   if (config.store.type === 'file') return FileStore.open({ dir: config.store.path, fsync: config.store.fsync });
-  throw new Error('postgres store: not available in this build');
+  const { url, schema, maxConnections } = config.store;
+  return PostgresStore.open({ url, ...(schema ? { schema } : {}), ...(maxConnections ? { maxConnections } : {}), applicationName: 'vdxp-agent' });
 }
 
 /**
