@@ -16,9 +16,13 @@ const MAX_DEPTH = 6;
 
 /** A structured logger. */
 export interface AgentLogger {
+  /** Details for troubleshooting (each API request, each claim). */
   debug(msg: string, fields?: Record<string, unknown>): void;
+  /** What happened (a document sent, received, a status). */
   info(msg: string, fields?: Record<string, unknown>): void;
+  /** Something failed and will be retried. */
   warn(msg: string, fields?: Record<string, unknown>): void;
+  /** Something failed and needs attention. */
   error(msg: string, fields?: Record<string, unknown>): void;
   /** A logger adding `fields` to every line. */
   child(fields: Record<string, unknown>): AgentLogger;
