@@ -21,6 +21,7 @@ import { InboxWriter } from './inbox-writer.js';
 import { createAgentLogger, type AgentLogger } from './logger.js';
 import { formatAgentMetrics, type AgentMetrics } from './metrics.js';
 import { OutboxWatcher } from './outbox-watcher.js';
+import { StateLock } from './state-lock.js';
 import { WebhookQueue, type AgentEventInput } from './webhook.js';
 
 /** Options of {@link Agent.start}. */
@@ -61,6 +62,7 @@ async function openStore(config: ResolvedAgentConfig): Promise<Store> {
 export class Agent {
   readonly #config: ResolvedAgentConfig;
   readonly #store: Store;
+  readonly #lock: StateLock;
   readonly #connector: Connector;
   readonly #watcher: OutboxWatcher;
   readonly #webhook: WebhookQueue | undefined;
@@ -69,9 +71,10 @@ export class Agent {
   #api: AgentHttpApi | undefined;
   #stopped: Promise<void> | undefined;
 
-  private constructor(parts: { config: ResolvedAgentConfig; store: Store; connector: Connector; watcher: OutboxWatcher; webhook: WebhookQueue | undefined; logger: AgentLogger }) {
+  private constructor(parts: { config: ResolvedAgentConfig; store: Store; lock: StateLock; connector: Connector; watcher: OutboxWatcher; webhook: WebhookQueue | undefined; logger: AgentLogger }) {
     this.#config = parts.config;
     this.#store = parts.store;
+    this.#lock = parts.lock;
     this.#connector = parts.connector;
     this.#watcher = parts.watcher;
     this.#webhook = parts.webhook;
@@ -83,7 +86,7 @@ export class Agent {
    * watcher, the webhook delivery and the HTTP API. Drops and events an earlier run left
    * unfinished are taken up again.
    * @throws {ConfigError} VDXP_CONFIG_INVALID (a folder on another file system, a bad signing setting)
-   * @throws {StoreError} VDXP_STORE_LOCKED when another agent holds the store
+   * @throws {StoreError} VDXP_STORE_LOCKED when another agent holds the store or the state folder
    * @throws {IoError} VDXP_IO for an unreadable key, certificate or folder
    */
   static async start(config: ResolvedAgentConfig, options: StartAgentOptions = {}): Promise<Agent> {
@@ -96,7 +99,14 @@ export class Agent {
     );
     const signing = config.signing ? await loadSigning(config.signing, env) : undefined;
     const verification = config.verification ? await loadVerification(config.verification) : undefined;
-    const store = await openStore(config);
+    const lock = await StateLock.acquire(state.root);
+    let store: Store;
+    try {
+      store = await openStore(config);
+    } catch (e) {
+      await lock.release();
+      throw e;
+    }
     try {
       const options: ConnectorOptions = {
         axis: { endpoint: config.axis.endpoint, systemId: config.axis.systemId, secret: config.axis.secret, ...(config.axis.timeoutMs ? { timeoutMs: config.axis.timeoutMs } : {}), userAgent: 'vdxp-agent' },
@@ -128,7 +138,7 @@ export class Agent {
         logger: logger.child({ part: 'outbox' }),
         emit,
       });
-      const agent = new Agent({ config, store, connector, watcher, webhook, logger });
+      const agent = new Agent({ config, store, lock, connector, watcher, webhook, logger });
       webhook?.start();
       connector.start();
       watcher.start();
@@ -148,6 +158,7 @@ export class Agent {
       return agent;
     } catch (e) {
       await store.close().catch(() => undefined);
+      await lock.release();
       throw e;
     }
   }
@@ -182,6 +193,7 @@ export class Agent {
       await this.#watcher.drain();
       await this.#webhook?.stop();
       await this.#store.close();
+      await this.#lock.release();
       this.#logger.info('agent stopped');
     })();
     return this.#stopped;

@@ -17,7 +17,8 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { z } from 'zod';
-import { AgentApiError, issuesFromZod } from '../errors.js';
+import { AgentApiError, ConnectorError, issuesFromZod } from '../errors.js';
+import { contentTypeFromName } from '../edxml/content-type.js';
 import { StaffInfoSchema } from '../edxml/model.js';
 import type { Connector } from '../connector/connector.js';
 import { complianceReportToCsv } from '../connector/compliance-csv.js';
@@ -101,19 +102,26 @@ const sendDocument: Handler = async (req, ctx) => {
   const { attachments, ...model } = parse(SendBodySchema, await req.body(), 'document');
   const key = req.headers['idempotency-key'];
   const outboxId = typeof key === 'string' && key.length > 0 ? `api-${createHash('sha256').update(key).digest('hex').slice(0, 40)}` : undefined;
-  const handle = await ctx.connector.send(
+  const send = ctx.connector.send(
     {
       ...(model as Record<string, unknown>),
       attachments: attachments.map((a, i) => ({
         contentId: a.contentId ?? `att${i + 1}`,
         name: a.name,
-        contentType: a.contentType ?? 'application/octet-stream',
+        contentType: a.contentType ?? contentTypeFromName(a.name) ?? 'application/octet-stream',
         ...(a.description ? { description: a.description } : {}),
         data: new Uint8Array(Buffer.from(a.contentBase64, 'base64')),
       })),
     } as Parameters<Connector['send']>[0],
     outboxId ? { outboxId } : {},
   );
+  const handle = await send.catch((e: unknown) => {
+    // a sender that is not one of the agent's agencies is a bad request, not a missing resource
+    if (e instanceof ConnectorError && e.code === 'VDXP_CONNECTOR_NOT_FOUND') {
+      throw new AgentApiError('VDXP_AGENT_BAD_REQUEST', 400, e.message, { cause: e, issues: [{ code: 'unknown_agency', path: 'from.organId', message: e.message }] });
+    }
+    throw e;
+  });
   const entry = await ctx.store.getOutbox(handle.outboxId);
   return { status: 202, json: { documentId: handle.documentId, outboxId: handle.outboxId, state: entry?.state ?? 'pending' } };
 };

@@ -13,7 +13,7 @@ import { request as httpsRequest } from 'node:https';
 import { readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { isMissing, syncDir, writeFileDurable } from './durable-fs.js';
+import { syncDir, writeFileDurable } from './durable-fs.js';
 import type { AgentLogger } from './logger.js';
 
 /** An event to deliver. */
@@ -161,13 +161,14 @@ export class WebhookQueue {
         continue;
       }
       const attempt = failures + 1;
-      const outcome = await this.#post(head.event, attempt);
+      const outcome = await this.#post(head.event, attempt).catch((e: unknown) => `error ${(e as Error).message}`);
       if (outcome === 'ok') {
         failures = 0;
         this.#delivered++;
         this.#queue.shift();
         this.#keys.delete(head.key);
-        await rm(join(this.#o.dir, head.file), { force: true }).catch((e: unknown) => (isMissing(e) ? undefined : Promise.reject(e)));
+        // a file left behind is delivered again after a restart (at least once; receivers de-duplicate)
+        await rm(join(this.#o.dir, head.file), { force: true }).catch((error: unknown) => this.#o.logger.error('cannot remove a delivered event', { file: head.file, error }));
         await syncDir(this.#o.dir).catch(() => undefined);
         continue;
       }

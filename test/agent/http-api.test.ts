@@ -129,6 +129,8 @@ describe('agent HTTP API', () => {
     expect(bad.json.error.issues.map((i: { path: string }) => i.path)).toEqual(expect.arrayContaining(['subject', 'to']));
     const attach = await call('POST', '/documents', { body: documentBody({ attachments: [{ name: 'a.pdf', contentBase64: '%%%' }] }) });
     expect(attach).toMatchObject({ status: 400, json: { error: { code: 'VDXP_AGENT_BAD_REQUEST', issues: [expect.objectContaining({ path: 'attachments.0.contentBase64' })] } } });
+    const stranger = await call('POST', '/documents', { body: documentBody({ from: NGHE_AN }) });
+    expect(stranger).toMatchObject({ status: 400, json: { error: { code: 'VDXP_AGENT_BAD_REQUEST', issues: [expect.objectContaining({ path: 'from.organId' })] } } });
     const secret = await call('POST', '/documents', { body: documentBody({ secrecy: 'mat' }) });
     expect(secret).toMatchObject({ status: 422, json: { error: { code: 'VDXP_CONNECTOR_SECRET_REFUSED' } } });
     expect(await net.sides[0]!.store.listOutbox()).toEqual([]);
