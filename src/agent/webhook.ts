@@ -164,12 +164,12 @@ export class WebhookQueue {
       const outcome = await this.#post(head.event, attempt).catch((e: unknown) => `error ${(e as Error).message}`);
       if (outcome === 'ok') {
         failures = 0;
-        this.#delivered++;
-        this.#queue.shift();
-        this.#keys.delete(head.key);
         // a file left behind is delivered again after a restart (at least once; receivers de-duplicate)
         await rm(join(this.#o.dir, head.file), { force: true }).catch((error: unknown) => this.#o.logger.error('cannot remove a delivered event', { file: head.file, error }));
         await syncDir(this.#o.dir).catch(() => undefined);
+        this.#queue.shift();
+        this.#keys.delete(head.key);
+        this.#delivered++;
         continue;
       }
       failures++;
