@@ -139,8 +139,9 @@ export class Connector {
     this.#outbox.kick();
     this.#loop = (async () => {
       while (!this.#ctx.halted()) {
-        await this.runOnce().catch((error: unknown) => this.#events.reportError({ error, phase: 'receive' }));
+        const pass = await this.runOnce().catch((error: unknown) => this.#events.reportError({ error, phase: 'receive' }));
         if (this.#ctx.halted()) break;
+        if (pass && pass.received.more) continue; // more waiting on the axis: no pause
         this.#wake = new AbortController();
         await sleep(this.#options.pollIntervalMs, undefined, { signal: this.#wake.signal }).catch(() => undefined);
       }

@@ -14,6 +14,7 @@ export interface PostgresQueryResult<R = Record<string, unknown>> {
 
 /** A connection taken from a pool (`pg.PoolClient`). */
 export interface PostgresClient {
+  /** Runs one statement with positional parameters ($1, $2, …). */
   query<R = Record<string, unknown>>(sql: string, values?: readonly unknown[]): Promise<PostgresQueryResult<R>>;
   /** Returns it to the pool; an error (or `true`) destroys it instead. */
   release(error?: Error | boolean): void;
@@ -21,8 +22,11 @@ export interface PostgresClient {
 
 /** A pool of connections (`pg.Pool`), given by the caller or opened from a URL. */
 export interface PostgresPool {
+  /** Runs one statement with positional parameters ($1, $2, …). */
   query<R = Record<string, unknown>>(sql: string, values?: readonly unknown[]): Promise<PostgresQueryResult<R>>;
+  /** Takes a connection for a transaction; give it back with `release()`. */
   connect(): Promise<PostgresClient>;
+  /** Closes every connection of the pool. */
   end(): Promise<void>;
 }
 
