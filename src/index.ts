@@ -420,7 +420,7 @@ export {
   type ConnectorOptions,
   type ResolvedConnectorOptions,
 } from './connector/options.js';
-export { refuseSecret, type SendInput, type SecrecyMark } from './connector/send.js';
+export { refuseSecret, type SendInput, type SendOptions, type SecrecyMark } from './connector/send.js';
 export { classifySendFailure, type SendReport, type Failure as SendFailureKind } from './connector/outbox.js';
 export type { PreparationSteps } from './connector/outgoing.js';
 export type { ReceivePassResult } from './connector/inbox.js';
@@ -463,3 +463,23 @@ export {
   type PostgresMigrationResult,
 } from './store/postgres-migrations.js';
 export type { PostgresPool, PostgresClient, PostgresQueryResult } from './store/postgres-pool.js';
+
+// --- agent: the connector as a service (folders, webhook, local HTTP API) -----------------
+export { AgentApiError } from './errors.js';
+export { Agent, startAgent, checkAgent, type StartAgentOptions, type AgentCheckResult } from './agent/agent.js';
+export {
+  AgentConfigSchema,
+  resolveAgentConfig,
+  loadAgentConfig,
+  type AgentConfig,
+  type ResolvedAgentConfig,
+  type ResolveAgentConfigOptions,
+} from './agent/config.js';
+export { createAgentLogger, createRedactor, type AgentLogger, type AgentLoggerOptions, type LogLevel } from './agent/logger.js';
+export { signWebhookBody, type AgentEvent, type AgentEventInput } from './agent/webhook.js';
+export { DropAttachmentSchema, DropDocumentSchema, type DropDocument } from './agent/drop-input.js';
+export { documentFolderName, attachmentFileNames } from './agent/inbox-writer.js';
+export { formatAgentMetrics, type AgentMetrics } from './agent/metrics.js';
+// edXML helpers the agent's hand-offs use (file names and types of attachments)
+export { sanitizeAttachmentName } from './edxml/attachment-name.js';
+export { contentTypeFromName } from './edxml/content-type.js';
