@@ -46,7 +46,13 @@ export type VdxpErrorCode =
   | 'VDXP_CONNECTOR_NOT_FOUND'
   | 'VDXP_CONNECTOR_REASON_REQUIRED'
   | 'VDXP_CONNECTOR_SEND_FAILED'
+  | 'VDXP_AGENT_UNAUTHORIZED'
+  | 'VDXP_AGENT_NOT_FOUND'
+  | 'VDXP_AGENT_METHOD'
+  | 'VDXP_AGENT_TOO_LARGE'
+  | 'VDXP_AGENT_BAD_REQUEST'
   | 'VDXP_CLI_USAGE'
+  | 'VDXP_CLI_DEMO_FAILED'
   | 'VDXP_IO';
 
 /** One problem found in an input, with where it is. */
@@ -353,6 +359,35 @@ export class ConnectorError extends VdxpError {
   ) {
     super(code, message, options);
     this.messageVi = options?.messageVi ?? message;
+  }
+}
+
+// --- agent -------------------------------------------------------------------------------
+
+/**
+ * The agent's HTTP API refused a request; `status` is the HTTP status answered:
+ * - `VDXP_AGENT_UNAUTHORIZED` (401): no bearer token, or not the configured one;
+ * - `VDXP_AGENT_NOT_FOUND` (404): no such route or resource;
+ * - `VDXP_AGENT_METHOD` (405): the route exists for other methods;
+ * - `VDXP_AGENT_TOO_LARGE` (413): the body passed the configured limit;
+ * - `VDXP_AGENT_BAD_REQUEST` (400): the body is not JSON, or a parameter is bad.
+ */
+export class AgentApiError extends VdxpError {
+  override name = 'AgentApiError';
+  /** The HTTP status answered. */
+  readonly status: number;
+  /** Each problem with its path, when the request's content was checked. */
+  readonly issues: readonly Issue[];
+
+  constructor(
+    code: Extract<VdxpErrorCode, `VDXP_AGENT_${string}`>,
+    status: number,
+    message: string,
+    options?: ErrorOptions & { issues?: readonly Issue[] },
+  ) {
+    super(code, message, options);
+    this.status = status;
+    this.issues = options?.issues ?? [];
   }
 }
 

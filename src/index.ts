@@ -37,6 +37,7 @@ export {
 export { TrustStore, type TrustAnchorInfo } from './signature/trust-store.js';
 export {
   TrustStoreOptionsSchema,
+  VerifyCertificateOptionsSchema,
   type TrustStoreOptions,
   type ResolvedTrustStoreOptions,
   type VerifyCertificateOptions,
@@ -50,10 +51,11 @@ export {
   toCertificateDer,
   summarizeCertificate,
   sha256Hex,
+  KEY_USAGE_BITS,
   type ParsedCertificate,
   type KeyUsageName,
 } from './signature/certificate.js';
-export { trustReason, type TrustReasonCode } from './signature/reasons.js';
+export { trustReason, CATALOGUE as TRUST_REASONS, type TrustReasonCode } from './signature/reasons.js';
 export {
   assertAlgorithmForSigning,
   checkAlgorithmPolicy,
@@ -122,7 +124,7 @@ export {
   type StreamingEdocMessageInput,
   type WritableEdocMessage,
 } from './edxml/build-options.js';
-export { checkMessageForWrite, TEXT_LIMITS, NUMBER_RANGES } from './edxml/write-rules.js';
+export { checkMessageForWrite, TEXT_LIMITS, NUMBER_RANGES, type Message as WritableMessage, type Found as FoundValue } from './edxml/write-rules.js';
 export {
   validateEdxml,
   ValidateEdxmlOptionsSchema,
@@ -164,9 +166,9 @@ export { toVietnamTimestamp, vietnamDate } from './edxml/vietnam-time.js';
 // XML signatures on edXML packages (sign, verify, canonicalization)
 export { signEdxml } from './signature/xmldsig/sign.js';
 export { SignEdxmlOptionsSchema, type SignEdxmlOptions, type ResolvedSignEdxmlOptions } from './signature/xmldsig/sign-options.js';
-export type { SigningKey, ExternalSigner, ExternalDigestSigner, DigestSignRequest } from './signature/xmldsig/signer.js';
-export { verifyEdxml, type VerifyEdxmlOptions, type EdxmlSignatureReport, type ReferenceReport } from './signature/xmldsig/verify.js';
-export { xmldsigReason, type XmldsigReasonCode } from './signature/xmldsig/xmldsig-reasons.js';
+export type { SigningKey, ExternalSigner, ExternalDigestSigner, DigestSignRequest, CryptoKey } from './signature/xmldsig/signer.js';
+export { verifyEdxml, VerifyEdxmlOptionsSchema, type VerifyEdxmlOptions, type EdxmlSignatureReport, type ReferenceReport } from './signature/xmldsig/verify.js';
+export { xmldsigReason, CATALOGUE as XMLDSIG_REASONS, type XmldsigReasonCode } from './signature/xmldsig/xmldsig-reasons.js';
 export { C14N, C14N_WITH_COMMENTS, EXC_C14N, EXC_C14N_WITH_COMMENTS, type C14nAlgorithm } from './signature/xmldsig/c14n.js';
 export { XMLDSIG_NAMESPACE, type XmlSignatureAlgorithm } from './signature/xmldsig/signature-methods.js';
 
@@ -184,7 +186,7 @@ export {
   type PdfChangeKind,
 } from './signature/pdf/pdf-report.js';
 export { signerRoleOf, type SignerRole, type SignerRoleDecision } from './signature/pdf/signer-role.js';
-export { pdfReason, type PdfReasonCode } from './signature/pdf/pdf-reasons.js';
+export { pdfReason, CATALOGUE as PDF_REASONS, type PdfReasonCode } from './signature/pdf/pdf-reasons.js';
 export { signPdf } from './signature/pdf/sign-pdf.js';
 export {
   SignPdfOptionsSchema,
@@ -229,6 +231,13 @@ export type { EdocBody, EdocBodyOptions } from './transport/edoc-body.js';
 export {
   MessageTypeSchema,
   AckStatusSchema,
+  SendEdocOptionsSchema,
+  ReceivedListOptionsSchema,
+  SentListOptionsSchema,
+  RegisterAgencySchema,
+  CallOptionsSchema,
+  DownloadOptionsSchema,
+  Qd20OptionsSchema,
   formatAxisDate,
   parseAxisDate,
   type MessageType,
@@ -241,6 +250,13 @@ export {
   type DownloadOptions,
   type Qd20Options,
 } from './transport/requests.js';
+export {
+  ReceivedEdocSchema,
+  SentEdocSchema,
+  AgencySchema,
+  AgencyQd20Schema,
+  SynchronizedUnitSchema,
+} from './transport/responses.js';
 export type {
   AxisAnswer,
   AxisList,
@@ -404,8 +420,9 @@ export {
   type ConnectorOptions,
   type ResolvedConnectorOptions,
 } from './connector/options.js';
-export { refuseSecret, type SendInput, type SecrecyMark } from './connector/send.js';
-export { classifySendFailure, type SendReport } from './connector/outbox.js';
+export { refuseSecret, type SendInput, type SendOptions, type SecrecyMark } from './connector/send.js';
+export { classifySendFailure, type SendReport, type Failure as SendFailureKind } from './connector/outbox.js';
+export type { PreparationSteps } from './connector/outgoing.js';
 export type { ReceivePassResult } from './connector/inbox.js';
 export type { ReportOptions, ReportResult } from './connector/reporter.js';
 export type { SendHandle, BusinessReason, UpdateChanges, AnswerResult } from './connector/business.js';
@@ -428,3 +445,41 @@ export type {
   ErrorEvent,
 } from './connector/events.js';
 export type { DocumentTracking } from './connector/tracking.js';
+
+// --- PostgresStore: several connector workers on one PostgreSQL database (pg, optional peer) --
+export { PostgresStore } from './store/postgres-store.js';
+export {
+  PostgresStoreOptionsSchema,
+  resolvePostgresStoreOptions,
+  type PostgresStoreOptions,
+  type ResolvedPostgresStoreOptions,
+} from './store/postgres-store-options.js';
+export {
+  POSTGRES_MIGRATIONS,
+  POSTGRES_SCHEMA_PATTERN,
+  migratePostgresSchema,
+  postgresSchemaVersion,
+  type PostgresMigration,
+  type PostgresMigrationResult,
+} from './store/postgres-migrations.js';
+export type { PostgresPool, PostgresClient, PostgresQueryResult } from './store/postgres-pool.js';
+
+// --- agent: the connector as a service (folders, webhook, local HTTP API) -----------------
+export { AgentApiError } from './errors.js';
+export { Agent, startAgent, checkAgent, type StartAgentOptions, type AgentCheckResult } from './agent/agent.js';
+export {
+  AgentConfigSchema,
+  resolveAgentConfig,
+  loadAgentConfig,
+  type AgentConfig,
+  type ResolvedAgentConfig,
+  type ResolveAgentConfigOptions,
+} from './agent/config.js';
+export { createAgentLogger, createRedactor, type AgentLogger, type AgentLoggerOptions, type LogLevel } from './agent/logger.js';
+export { signWebhookBody, type AgentEvent, type AgentEventInput } from './agent/webhook.js';
+export { DropAttachmentSchema, DropDocumentSchema, type DropDocument } from './agent/drop-input.js';
+export { documentFolderName, attachmentFileNames } from './agent/inbox-writer.js';
+export { formatAgentMetrics, type AgentMetrics } from './agent/metrics.js';
+// edXML helpers the agent's hand-offs use (file names and types of attachments)
+export { sanitizeAttachmentName } from './edxml/attachment-name.js';
+export { contentTypeFromName } from './edxml/content-type.js';

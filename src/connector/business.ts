@@ -15,7 +15,7 @@ import { agencyById, newId, readBlob, type ConnectorContext } from './context.js
 import { responseForEdoc } from './message-facts.js';
 import type { OutboxWorker, SendReport } from './outbox.js';
 import { queuePackage } from './outgoing.js';
-import { findReceived, statusOf } from './reporter.js';
+import { findReceived, nextTimestamp, statusOf } from './reporter.js';
 import { queueDocument } from './send.js';
 
 /** A queued package: its DocumentId, outbox id, and the promise of its delivery. */
@@ -167,7 +167,9 @@ export async function answerRequest(ctx: ConnectorContext, outbox: OutboxWorker,
       organId: decision.requester, code: source?.summary.code ?? request?.responseFor?.code ?? '',
       ...(source?.summary.promulgationDate ? { promulgationDate: source.summary.promulgationDate } : {}), documentId: decision.documentId,
     },
-    ...(staff ? { staffInfo: staff } : {}), statusCode: code, ...(reason?.trim() ? { description: reason.trim() } : {}), timestamp: toVietnamTimestamp(ctx.now()),
+    ...(staff ? { staffInfo: staff } : {}), statusCode: code, ...(reason?.trim() ? { description: reason.trim() } : {}),
+    // after every status this agency sent the requester about the document: two answers in one second would be one
+    timestamp: await nextTimestamp(ctx, decision.documentId, (s) => s.agency === agency.organId && s.counterpart === decision!.requester),
   };
   const queued = await queuePackage(ctx, {
     id: `${decision.id}.answer`, message: status, documentId: decision.documentId, operation: code, from: agency.organId,

@@ -32,6 +32,11 @@ const PLOT_W = WIDTH - LABEL_W - 70;
 
 const fmt = (n: number) => (Math.round(n * 10) / 10).toString();
 
+/** A generous estimate of a text's width in a sans-serif face at `px` (0.6 em a character). */
+export function approxTextWidth(s: string, px: number): number {
+  return Array.from(s).length * px * 0.6;
+}
+
 function svg(name: string, height: number, title: string, desc: string, body: string): string {
   const id = `chart-${name}`;
   return (
@@ -181,17 +186,22 @@ export function timingsChart(report: ComplianceReport, t: ReportText): string {
   const max = Math.max(0, ...rows.map(([, m, p]) => Math.max(m ?? 0, p ?? 0)));
   if (rows.every(([, m]) => m === null)) return noData('timings', title, t);
   const rowH = 30;
-  const scale = (v: number | null) => (max === 0 || v === null ? 0 : (v / max) * PLOT_W);
+  // row labels ("Received → 03 Accepted and registered") and durations ("1 ngày 5 giờ") are
+  // longer than elsewhere: widen the label column and keep room right of the longest bar
+  const labelW = Math.min(340, Math.max(LABEL_W, Math.ceil(Math.max(...rows.map(([l]) => approxTextWidth(l, 12))) + 12)));
+  const valueW = Math.max(40, Math.ceil(Math.max(...rows.flatMap(([, m, p]) => [m, p].map((v) => approxTextWidth(t.minutes(v), 11)))) + 10));
+  const plotW = WIDTH - labelW - valueW;
+  const scale = (v: number | null) => (max === 0 || v === null ? 0 : (v / max) * plotW);
   let body = '';
   rows.forEach(([label, median, p90], i) => {
     const y = 10 + i * rowH;
-    body += text(LABEL_W - 8, y + 15, label, 'end');
+    body += text(labelW - 8, y + 15, label, 'end');
     if (median === null) {
-      body += text(LABEL_W + 4, y + 15, t.t.noData, 'start', 'muted');
+      body += text(labelW + 4, y + 15, t.t.noData, 'start', 'muted');
       return;
     }
-    body += rect(LABEL_W, y + 2, scale(median), 11, CHART_COLORS.median, `${label}: ${t.t.median} ${t.minutes(median)}`) + text(LABEL_W + scale(median) + 4, y + 12, t.minutes(median), 'start', 'value');
-    body += rect(LABEL_W, y + 14, scale(p90), 11, CHART_COLORS.p90, `${label}: ${t.t.p90} ${t.minutes(p90)}`) + text(LABEL_W + scale(p90) + 4, y + 24, t.minutes(p90), 'start', 'value');
+    body += rect(labelW, y + 2, scale(median), 11, CHART_COLORS.median, `${label}: ${t.t.median} ${t.minutes(median)}`) + text(labelW + scale(median) + 4, y + 12, t.minutes(median), 'start', 'value');
+    body += rect(labelW, y + 14, scale(p90), 11, CHART_COLORS.p90, `${label}: ${t.t.p90} ${t.minutes(p90)}`) + text(labelW + scale(p90) + 4, y + 24, t.minutes(p90), 'start', 'value');
   });
   const y = 10 + rows.length * rowH + 16;
   body += legend(y, [

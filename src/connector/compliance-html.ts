@@ -45,7 +45,7 @@ thead th{background:#f6f8fa}td.num,th.num{text-align:right;font-variant-numeric:
 svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0;font-size:12px}
 svg.chart text{fill:#1f2328}svg.chart text.axis,svg.chart text.muted{fill:#57606a}svg.chart text.value{font-size:11px}
 svg.chart text.strong{font-weight:600}svg.chart line.grid{stroke:#d0d7de;stroke-width:1}
-.badge{display:inline-block;padding:0 6px;border-radius:10px;color:#fff;font-size:.8rem}
+.badge{display:inline-block;padding:0 6px;border-radius:10px;color:#fff;font-size:.8rem;white-space:nowrap}
 ${REPORTING_CLASSES.map((c) => `.badge.${c}{background:${CHART_COLORS[c]}}`).join('')}
 footer{margin-top:2rem;color:#57606a;font-size:.8rem}
 @media print{body{max-width:none}h2{break-after:avoid}svg.chart{break-inside:avoid}}

@@ -17,7 +17,7 @@ import { resolveConnectorOptions, type ConnectorOptions, type ResolvedConnectorO
 import { OutboxWorker } from './outbox.js';
 import { checkOverdue } from './overdue-watch.js';
 import { reportStatus, type ReportOptions, type ReportResult } from './reporter.js';
-import { sendDocument, type SendInput } from './send.js';
+import { sendDocument, type SendInput, type SendOptions } from './send.js';
 import { documentTracking, receivedTracking, reportingClasses, sentTracking, type DocumentTracking } from './tracking.js';
 import type { ReceivedDocumentTracking, ReportingClass, SentDocumentTracking } from './tracking-types.js';
 import { DocumentQueue } from './document-queue.js';
@@ -121,12 +121,14 @@ export class Connector {
   /**
    * Sends a document: validates it, refuses it when marked secret, builds it (signed when
    * `signing` is set), writes the outbox entry durably and delivers it with retries.
+   * With `options.outboxId` (an idempotency key) a second call with the same id queues
+   * nothing and returns the handle of the entry already stored.
    * @throws {ConnectorError} VDXP_CONNECTOR_SECRET_REFUSED for a document marked Mật / Tối mật / Tuyệt mật
-   * @throws {InputError} VDXP_INPUT_INVALID with every issue of the message
+   * @throws {InputError} VDXP_INPUT_INVALID with every issue of the message (or a malformed `outboxId`)
    * @throws {StoreError} VDXP_STORE_* when the outbox entry cannot be written
    */
-  send(input: SendInput): Promise<SendHandle> {
-    return sendDocument(this.#ctx, this.#outbox, input);
+  send(input: SendInput, options: SendOptions = {}): Promise<SendHandle> {
+    return sendDocument(this.#ctx, this.#outbox, input, options);
   }
 
   /** Starts the receive loop (and the outbox). Idempotent. */
@@ -137,8 +139,9 @@ export class Connector {
     this.#outbox.kick();
     this.#loop = (async () => {
       while (!this.#ctx.halted()) {
-        await this.runOnce().catch((error: unknown) => this.#events.reportError({ error, phase: 'receive' }));
+        const pass = await this.runOnce().catch((error: unknown) => this.#events.reportError({ error, phase: 'receive' }));
         if (this.#ctx.halted()) break;
+        if (pass && pass.received.more) continue; // more waiting on the axis: no pause
         this.#wake = new AbortController();
         await sleep(this.#options.pollIntervalMs, undefined, { signal: this.#wake.signal }).catch(() => undefined);
       }

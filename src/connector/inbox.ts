@@ -27,6 +27,11 @@ export interface ReceivePassResult {
   readonly quarantined: number;
   /** Packages left for the next pass after an error. */
   readonly failed: number;
+  /**
+   * More packages were listed than one pass takes (`batchSize` per list): the next pass
+   * follows at once, so that what was stored is handed over without waiting for the rest.
+   */
+  readonly more: boolean;
 }
 
 /** Receives packages. */
@@ -44,10 +49,11 @@ export class InboxReceiver {
 
   /** One pass over both lists. */
   async pass(): Promise<ReceivePassResult> {
-    const result = { stored: 0, duplicates: 0, quarantined: 0, failed: 0 };
+    const result = { stored: 0, duplicates: 0, quarantined: 0, failed: 0, more: false };
     for (const messageType of ['edoc', 'status'] as const) {
       const { items } = await this.#ctx.options.axis.getReceivedEdocList({ messageType, signal: this.#ctx.signal });
-      for (const item of items) {
+      if (items.length > this.#ctx.options.batchSize) result.more = true;
+      for (const item of items.slice(0, this.#ctx.options.batchSize)) {
         if (this.#ctx.halted()) return result;
         if (this.#inFlight.has(item.docId)) continue;
         this.#inFlight.add(item.docId);

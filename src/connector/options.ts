@@ -111,7 +111,9 @@ export interface ResolvedConnectorOptions extends Omit<z.output<typeof Connector
   readonly axis: AxisClient;
   /** Every agency, the default sender first. */
   readonly agencies: readonly (Organization & { organName: string })[];
+  /** The clock. */
   readonly now: () => Date;
+  /** Random numbers in [0, 1) for back-off jitter. */
   readonly random: () => number;
   readonly workerId: string;
 }

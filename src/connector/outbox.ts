@@ -31,7 +31,8 @@ export interface SendReport {
   readonly steps: Readonly<Partial<PreparationSteps> & { waitMs: number; sendMs: number }>;
 }
 
-type Failure = 'ambiguous' | 'retry' | 'final' | 'lost-lease';
+/** How a failed send is handled: checked on the axis first, retried, given up, or left to the worker holding the lease. */
+export type Failure = 'ambiguous' | 'retry' | 'final' | 'lost-lease';
 
 /** Ordered: which failures may have reached the axis, which are worth another attempt. */
 export function classifySendFailure(error: unknown): Failure {

@@ -11,7 +11,7 @@ import { ConnectorError, StoreError } from '../errors.js';
 import type { StaffInfo, StatusMessage, StatusMessageInput } from '../edxml/model.js';
 import { parseEdxml } from '../edxml/parse.js';
 import { toVietnamTimestamp } from '../edxml/vietnam-time.js';
-import type { InboxEntry, OutboxEntry } from '../store/store.js';
+import type { InboxEntry, OutboxEntry, StatusRecord } from '../store/store.js';
 import { agencyById, readBlob, type ConnectorContext } from './context.js';
 import { checkTransition, isLifecycleCode } from './lifecycle.js';
 import type { OutboxWorker, SendReport } from './outbox.js';
@@ -98,7 +98,7 @@ export async function reportStatus(ctx: ConnectorContext, outbox: OutboxWorker, 
       ...(options.staff ? { staffInfo: options.staff } : {}),
       statusCode: code,
       ...(options.description?.trim() ? { description: options.description.trim() } : {}),
-      timestamp: await nextTimestamp(ctx, entry),
+      timestamp: await nextTimestamp(ctx, entry.documentId, (s) => s.inboxId === entry.id),
     };
     const queued = await queuePackage(ctx, {
       id: `${entry.id}.s${trail.length + 1}`,
@@ -146,12 +146,13 @@ async function moveLifecycle(ctx: ConnectorContext, entry: InboxEntry, code: str
 }
 
 /**
- * The timestamp of the next status about a received document: now, but strictly after the
- * previous one (timestamps have whole seconds, and a status is told apart by its code and
- * timestamp: two 05 in one second would otherwise be one).
+ * The timestamp of the next status this system sends about a document: now, but strictly
+ * after the previous one among the statuses `mine` picks (timestamps have whole seconds, and a
+ * status is told apart by its code and timestamp: two 05, or two 15, in one second would
+ * otherwise be one).
  */
-async function nextTimestamp(ctx: ConnectorContext, entry: InboxEntry): Promise<string> {
-  const previous = (await ctx.store.listStatuses({ direction: 'out', documentId: entry.documentId })).filter((s) => s.inboxId === entry.id);
+export async function nextTimestamp(ctx: ConnectorContext, documentId: string, mine: (s: StatusRecord) => boolean): Promise<string> {
+  const previous = (await ctx.store.listStatuses({ direction: 'out', documentId })).filter(mine);
   const last = Math.max(...previous.map((s) => Date.parse(s.at)).filter(Number.isFinite), 0);
   const now = ctx.now().getTime();
   return toVietnamTimestamp(new Date(now >= last + 1000 ? now : last + 1000));

@@ -9,6 +9,7 @@ import { SECRECY_LEVELS, type SecrecyLevel } from '../edxml/codes.js';
 import { makeDocumentId } from '../edxml/document-code.js';
 import type { EdocMessage, EdocMessageInput, Organization } from '../edxml/model.js';
 import { checkMessageForWrite } from '../edxml/write-rules.js';
+import { STORE_ID_PATTERN } from '../store/store.js';
 import type { SendHandle } from './business.js';
 import { agencyById, newId, type ConnectorContext } from './context.js';
 import { summarizeEdoc, tidyText } from './message-facts.js';
@@ -62,10 +63,11 @@ export async function queueDocument(
   message: EdocMessageInput,
   operation: string,
   validateMs?: number,
+  outboxId?: string,
 ): Promise<SendHandle> {
   const documentId = documentIdOf(message);
   const queued = await queuePackage(ctx, {
-    id: newId('o', ctx.now()),
+    id: outboxId ?? newId('o', ctx.now()),
     message: { ...message, documentId },
     documentId,
     operation,
@@ -75,12 +77,28 @@ export async function queueDocument(
   });
   outbox.notePreparation(queued.entry.id, { ...queued.steps, ...(validateMs !== undefined ? { validateMs } : {}) });
   outbox.kick();
-  return { documentId, outboxId: queued.entry.id, delivered: outbox.whenDelivered(queued.entry.id) };
+  return { documentId: queued.entry.documentId, outboxId: queued.entry.id, delivered: outbox.whenDelivered(queued.entry.id) };
+}
+
+/** Options of `Connector.send`. */
+export interface SendOptions {
+  /**
+   * The outbox entry's id, chosen by the caller (an idempotency key, matching
+   * `STORE_ID_PATTERN`): when an entry with this id exists, nothing is queued again and the
+   * handle of the stored entry is returned (its document wins over `input`). A caller that
+   * may crash between `send` and recording the result gives the same id again on restart.
+   * @defaultValue a new time-ordered id
+   */
+  readonly outboxId?: string;
 }
 
 /** Validates and queues a new document. */
-export async function sendDocument(ctx: ConnectorContext, outbox: OutboxWorker, input: SendInput): Promise<SendHandle> {
+export async function sendDocument(ctx: ConnectorContext, outbox: OutboxWorker, input: SendInput, options: SendOptions = {}): Promise<SendHandle> {
   if (input === null || typeof input !== 'object') throw new InputError('send', [{ code: 'invalid_type', path: '', message: 'expected a document object' }]);
+  const { outboxId } = options;
+  if (outboxId !== undefined && (typeof outboxId !== 'string' || !STORE_ID_PATTERN.test(outboxId))) {
+    throw new InputError('send', [{ code: 'invalid_string', path: 'outboxId', message: 'expected 1-160 characters of A-Z a-z 0-9 _ . - (not starting with . or -)' }]);
+  }
   const { secrecy, from, ...rest } = input;
   refuseSecret(secrecy);
   const t = performance.now();
@@ -89,5 +107,5 @@ export async function sendDocument(ctx: ConnectorContext, outbox: OutboxWorker, 
   const complete = { kind: 'edoc' as const, ...message, documentId: documentIdOf(message) };
   const issues = checkMessageForWrite(complete as Parameters<typeof checkMessageForWrite>[0], { now: ctx.now, strictAgencyIds: ctx.options.strictAgencyIds });
   if (issues.length > 0) throw new InputError('send', issues);
-  return queueDocument(ctx, outbox, message, message.business?.businessDocType === 3 ? 'replace' : 'new', performance.now() - t);
+  return queueDocument(ctx, outbox, message, message.business?.businessDocType === 3 ? 'replace' : 'new', performance.now() - t, outboxId);
 }

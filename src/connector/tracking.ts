@@ -7,6 +7,7 @@
 import type { OutboxEntry, StatusRecord } from '../store/store.js';
 import type { ConnectorContext } from './context.js';
 import { classifyCounterpart, classifyTrail } from './reporting-class.js';
+import { attributeAnswers, issuedRequests, type IssuedRequest } from './request-answers.js';
 import type { ReceivedDocumentTracking, RecipientTrail, ReportingClass, SentDocumentTracking, TrailEvent } from './tracking-types.js';
 
 /** Everything known about one DocumentId, both ways, with each recipient's reporting class. */
@@ -37,28 +38,50 @@ function groupBy<T>(items: readonly T[], key: (t: T) => string | undefined): Map
 }
 
 const isRequestPackage = (e: OutboxEntry) => e.summary.businessDocType === 1 || e.summary.businessDocType === 2;
+const isAnswer = (s: StatusRecord) => s.code === '15' || s.code === '16';
 
 /**
  * Documents sent, one record per outbox edoc; the same DocumentId sent twice as new is shown
- * once (the first). Revoke and update packages are listed too, with only the 15/16 answers
- * in their trails; documents carry every status but those answers.
+ * once (the first). Revoke and update packages are listed too, with only the 15/16 answering
+ * them in their trails; documents carry every other status, and a recipient's trail is marked
+ * `withdrawn` when it agreed (15) to a revoke or a take-back (13) of the document.
  */
 export async function sentTracking(ctx: Pick<ConnectorContext, 'store'>, documentId?: string): Promise<SentDocumentTracking[]> {
-  const entries = await ctx.store.listOutbox({ messageType: 'edoc', ...(documentId ? { documentId } : {}) });
-  const statuses = groupBy(await ctx.store.listStatuses({ direction: 'in', ...(documentId ? { documentId } : {}) }), (s) => s.documentId);
+  const filter = documentId ? { documentId } : {};
+  const entries = (await ctx.store.listOutbox(filter)).filter((e) => e.messageType === 'edoc');
+  const statuses = groupBy(await ctx.store.listStatuses({ direction: 'in', ...filter }), (s) => s.documentId);
+  const requestsOut = groupBy(await ctx.store.listStatuses({ direction: 'out', ...filter }), (s) => s.documentId);
+  const entriesByDocument = groupBy(entries, (e) => e.documentId);
+  const answered = new Map<string, Map<string, IssuedRequest>>();
+  const answersOf = (docId: string) => {
+    let map = answered.get(docId);
+    if (!map) {
+      const requests = issuedRequests(entriesByDocument.get(docId) ?? [], requestsOut.get(docId) ?? []);
+      map = attributeAnswers(requests, (statuses.get(docId) ?? []).filter(isAnswer));
+      answered.set(docId, map);
+    }
+    return map;
+  };
   const seen = new Set<string>();
   const out: SentDocumentTracking[] = [];
   for (const e of entries) {
     const key = `${e.documentId}\n${e.operation}`;
     if (!isRequestPackage(e) && seen.has(key)) continue;
     seen.add(key);
-    const answers = isRequestPackage(e);
-    const events = (statuses.get(e.documentId) ?? []).filter((s) => (answers ? s.code === '15' || s.code === '16' : s.code !== '15' && s.code !== '16'));
-    const recipients: RecipientTrail[] = e.recipients.map((organId) => ({
-      organId,
-      ...(e.summary.organNames?.[organId] ? { organName: e.summary.organNames[organId] } : {}),
-      events: events.filter((s) => s.counterpart === organId).map(trailEvent),
-    }));
+    const answers = answersOf(e.documentId);
+    const docStatuses = statuses.get(e.documentId) ?? [];
+    const events = isRequestPackage(e) ? docStatuses.filter((s) => answers.get(s.id)?.outboxId === e.id) : docStatuses.filter((s) => !isAnswer(s));
+    const recipients: RecipientTrail[] = e.recipients.map((organId) => {
+      const withdrawn =
+        !isRequestPackage(e) &&
+        docStatuses.some((s) => s.counterpart === organId && s.code === '15' && ['revoke', 'take-back'].includes(answers.get(s.id)?.kind ?? ''));
+      return {
+        organId,
+        ...(e.summary.organNames?.[organId] ? { organName: e.summary.organNames[organId] } : {}),
+        events: events.filter((s) => s.counterpart === organId).map(trailEvent),
+        ...(withdrawn ? { withdrawn: true } : {}),
+      };
+    });
     out.push({
       documentId: e.documentId,
       outboxId: e.id,

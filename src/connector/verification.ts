@@ -55,6 +55,7 @@ export interface SignatureCheckInput {
  */
 export interface SignatureCheck {
   readonly name: string;
+  /** Checks a received document; one outcome per thing checked (none when nothing applied). */
   check(input: SignatureCheckInput): Promise<readonly CheckOutcome[]>;
 }
 

@@ -1,7 +1,6 @@
 /**
  * Attachment names are data, never paths: directories, control and bidirectional-override
  * characters, leading dots (`..`) and characters file systems refuse are removed.
- * @internal
  * @module
  */
 

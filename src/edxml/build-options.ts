@@ -98,6 +98,7 @@ export const StreamAttachmentSchema = z.strictObject({
   name: z.string().min(1),
   description: z.string().min(1).optional(),
   contentType: z.string().min(1),
+  /** Opens the bytes; called once per build. */
   source: z.custom<() => AsyncIterable<Uint8Array>>(isFunction, 'expected a function returning an AsyncIterable<Uint8Array>'),
 });
 

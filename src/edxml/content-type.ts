@@ -2,7 +2,6 @@
  * MIME types of the files agencies exchange, by file extension, and the reader's rule for
  * an attachment's type: `Attachment/ContentType` is trusted over the manifest's, and a file
  * unwrapped from a ZIP takes the type its name says.
- * @internal
  * @module
  */
 

@@ -43,6 +43,7 @@ export const OrganizationSchema = z.strictObject({
   fax: optText,
   website: optText,
 });
+/** An organisation as the model holds it (inferred from {@link OrganizationSchema}). */
 export type Organization = z.infer<typeof OrganizationSchema>;
 
 /** The officer who acted (StaffInfo). */
@@ -54,6 +55,7 @@ export const StaffInfoSchema = z.strictObject({
   email: optText,
   mobile: optText,
 });
+/** The officer who acted (inferred from {@link StaffInfoSchema}). */
 export type StaffInfo = z.infer<typeof StaffInfoSchema>;
 
 /** Số và ký hiệu: `7816` and `VPCP-TTĐT`. */
@@ -61,14 +63,18 @@ export const DocumentCodeSchema = z.strictObject({
   codeNumber: text,
   codeNotation: text,
 });
+/** Số và ký hiệu (inferred from {@link DocumentCodeSchema}). */
 export type DocumentCode = z.infer<typeof DocumentCodeSchema>;
 
+/** PromulgationInfo: nơi ban hành (Place, optional) and ngày ban hành (PromulgationDate). */
 export const PromulgationInfoSchema = z.strictObject({
   place: optText,
   promulgationDate: IsoDateSchema,
 });
+/** Nơi and ngày ban hành (inferred from {@link PromulgationInfoSchema}). */
 export type PromulgationInfo = z.infer<typeof PromulgationInfoSchema>;
 
+/** DocumentType: Type, TypeDetail and TypeName as the sender wrote them. */
 export const DocumentTypeSchema = z.strictObject({
   /** Integer; its meaning varies between senders: kept as given. */
   type: int,
@@ -76,19 +82,23 @@ export const DocumentTypeSchema = z.strictObject({
   /** "Công văn", "Quyết định", … */
   typeName: text,
 });
+/** The document type as the sender gave it (inferred from {@link DocumentTypeSchema}). */
 export type DocumentType = z.infer<typeof DocumentTypeSchema>;
 
+/** SignerInfo: thẩm quyền ký, chức vụ, họ tên of the signer. */
 export const SignerInfoSchema = z.strictObject({
   /** Thẩm quyền ký: "TL. BỘ TRƯỞNG", "KT.", "Q." */
   competence: optText,
   position: optText,
   fullName: optText,
 });
+/** Who signed, with which competence (inferred from {@link SignerInfoSchema}). */
 export type SignerInfo = z.infer<typeof SignerInfoSchema>;
 
 /** Priority: 0 thường, 1 khẩn, 2 thượng khẩn, 3 hỏa tốc, 4 hỏa tốc hẹn giờ. */
 export const PrioritySchema = int.min(0).max(4);
 
+/** OtherInfo: độ khẩn (Priority), phạm vi lưu hành, ký hiệu người đánh máy, số bản, số trang, Direction, phụ lục. */
 export const OtherInfoSchema = z.strictObject({
   priority: PrioritySchema.optional(),
   sphereOfPromulgation: optText,
@@ -98,6 +108,7 @@ export const OtherInfoSchema = z.strictObject({
   direction: z.boolean().optional(),
   appendixes: z.array(text).default([]),
 });
+/** Priority, circulation, amounts, appendixes (inferred from {@link OtherInfoSchema}). */
 export type OtherInfo = z.infer<typeof OtherInfoSchema>;
 
 /** The document a message answers, revokes or reports on. */
@@ -109,6 +120,7 @@ export const ResponseForSchema = z.strictObject({
   promulgationDate: IsoDateSchema.optional(),
   documentId: text,
 });
+/** The document a message answers (inferred from {@link ResponseForSchema}). */
 export type ResponseFor = z.infer<typeof ResponseForSchema>;
 
 /** One hop: the sender writes one, the axis appends one per hop. */
@@ -116,19 +128,24 @@ export const TraceHeaderSchema = z.strictObject({
   organId: optText,
   timestamp: TimestampSchema,
 });
+/** One hop of the trace (inferred from {@link TraceHeaderSchema}). */
 export type TraceHeader = z.infer<typeof TraceHeaderSchema>;
 
 /** Business operation: 0 new, 1 revoke, 2 update, 3 replace. */
 export const BusinessDocTypeSchema = z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]);
+/** Business operation code: 0 new, 1 revoke, 2 update, 3 replace. */
 export type BusinessDocType = z.infer<typeof BusinessDocTypeSchema>;
 
+/** One ReceiverList/Receiver of an update: OrganId and ReceiverType (0 removed, 1 added). */
 export const ReceiverChangeSchema = z.strictObject({
   organId: text,
   /** 0 removed, 1 added. */
   receiverType: z.union([z.literal(0), z.literal(1)]),
 });
+/** A recipient added (1) or removed (0) by an update (inferred from {@link ReceiverChangeSchema}). */
 export type ReceiverChange = z.infer<typeof ReceiverChangeSchema>;
 
+/** BussinessDocumentInfo of an update: what changed and which recipients. */
 export const BusinessDocumentInfoSchema = z.strictObject({
   /** 1 when the metadata changed. */
   documentInfo: z.union([z.literal(0), z.literal(1)]).optional(),
@@ -136,13 +153,16 @@ export const BusinessDocumentInfoSchema = z.strictObject({
   documentReceiver: z.union([z.literal(0), z.literal(1)]).optional(),
   receivers: z.array(ReceiverChangeSchema).default([]),
 });
+/** What an update changed (inferred from {@link BusinessDocumentInfoSchema}). */
 export type BusinessDocumentInfo = z.infer<typeof BusinessDocumentInfoSchema>;
 
+/** ReplacementInfo of a replacement: the replaced DocumentId and its recipients. */
 export const ReplacementInfoSchema = z.strictObject({
   /** The replaced document. */
   documentId: text,
   organIds: z.array(text).min(1),
 });
+/** A document replaced and its recipients (inferred from {@link ReplacementInfoSchema}). */
 export type ReplacementInfo = z.infer<typeof ReplacementInfoSchema>;
 
 /** `TraceHeaderList/Bussiness` (sic): the business operation. */
@@ -157,6 +177,7 @@ export const BusinessSchema = z.strictObject({
   businessDocumentInfo: BusinessDocumentInfoSchema.optional(),
   replacementInfo: z.array(ReplacementInfoSchema).default([]),
 });
+/** The business operation of an edoc (inferred from {@link BusinessSchema}). */
 export type Business = z.infer<typeof BusinessSchema>;
 
 /** The bytes as carried on the wire, when they differ from the file the sender meant. */
@@ -170,6 +191,7 @@ export const AttachmentTransferSchema = z.strictObject({
   /** Lowercase hex SHA-256 of the decoded transfer form. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
+/** An attachment as carried on the wire (inferred from {@link AttachmentTransferSchema}). */
 export type AttachmentTransfer = z.infer<typeof AttachmentTransferSchema>;
 
 /** One attached file, as the sender meant it. */
@@ -185,6 +207,7 @@ export const AttachmentSchema = z.strictObject({
   /** Set by the reader: the transfer form. Ignored by the writer. */
   transfer: AttachmentTransferSchema.optional(),
 });
+/** An attached file with its bytes (inferred from {@link AttachmentSchema}). */
 export type Attachment = z.infer<typeof AttachmentSchema>;
 
 /** Metadata of an attachment without its bytes (streamed reads, `vdxp inspect --json`). */
@@ -199,6 +222,7 @@ export const AttachmentInfoSchema = z.strictObject({
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
   transfer: AttachmentTransferSchema,
 });
+/** An attached file described without its bytes (inferred from {@link AttachmentInfoSchema}). */
 export type AttachmentInfo = z.infer<typeof AttachmentInfoSchema>;
 
 /** What the reader found in `edXMLHeader/Signature`. Verification is `verifyEdxml`'s job. */
@@ -206,6 +230,7 @@ export const SignaturePresenceSchema = z.strictObject({
   /** `xmldsig`: a standard XMLDSig element; `qcvn`: the Java library's non-standard element. */
   namespace: z.enum(['xmldsig', 'qcvn']),
 });
+/** What the reader found of a package signature (inferred from {@link SignaturePresenceSchema}). */
 export type SignaturePresence = z.infer<typeof SignaturePresenceSchema>;
 
 /** An official document (văn bản điện tử), also carrying revoke / update / replace. */
@@ -234,6 +259,7 @@ export const EdocMessageSchema = z.strictObject({
   attachments: z.array(AttachmentSchema).default([]),
   signature: SignaturePresenceSchema.optional(),
 });
+/** An official document package (inferred from {@link EdocMessageSchema}). */
 export type EdocMessage = z.infer<typeof EdocMessageSchema>;
 /** What a caller may give the writer: defaults (arrays, DocumentId, trace, business) are filled in. */
 export type EdocMessageInput = Omit<
@@ -258,11 +284,14 @@ export const StatusMessageSchema = z.strictObject({
   description: optText,
   timestamp: TimestampSchema,
 });
+/** A processing report package (inferred from {@link StatusMessageSchema}). */
 export type StatusMessage = z.infer<typeof StatusMessageSchema>;
+/** What a caller may give the writer for a status: the Timestamp is filled in when absent. */
 export type StatusMessageInput = Omit<z.input<typeof StatusMessageSchema>, 'timestamp'> & {
   timestamp?: string;
 };
 
+/** Either kind of package, discriminated by `kind`. */
 export const EdxmlMessageSchema = z.discriminatedUnion('kind', [EdocMessageSchema, StatusMessageSchema]);
 /** Either kind of package, discriminated by `kind`. */
 export type EdxmlMessage = EdocMessage | StatusMessage;
@@ -278,7 +307,9 @@ export interface EdxmlWarning {
 
 /** What `parseEdxml` returns: the model plus the reader's warnings. */
 export type ParsedEdoc = EdocMessage & { readonly warnings: EdxmlWarning[] };
+/** A status as `parseEdxml` returns it, with the warnings. */
 export type ParsedStatus = StatusMessage & { readonly warnings: EdxmlWarning[] };
+/** What `parseEdxml` returns: either kind, with the warnings. */
 export type ParsedEdxml = ParsedEdoc | ParsedStatus;
 
 function isRealDate(s: string): boolean {

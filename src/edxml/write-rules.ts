@@ -21,11 +21,18 @@ import { describeZodIssues, fieldName } from './input-issues.js';
 import { AttachmentSchema, EdocMessageSchema, StatusMessageSchema, type EdocMessage, type Organization, type StatusMessage } from './model.js';
 import { vietnamDate } from './vietnam-time.js';
 
-type Message = EdocMessage | StatusMessage | WritableEdocMessage;
-type Found = readonly [path: string, value: string | undefined];
+/** A message the write rules check: either kind, attachments possibly streamed. */
+export type Message = EdocMessage | StatusMessage | WritableEdocMessage;
+/** A value found in a message, with its model path. */
+export type Found = readonly [path: string, value: string | undefined];
 
 /** Longest text (in characters) one hub accepts, by edXML element; `select` finds the values. */
-export const TEXT_LIMITS: ReadonlyArray<{ element: string; max: number; select: (m: Message) => Found[] }> = [
+export const TEXT_LIMITS: ReadonlyArray<{
+  element: string;
+  max: number;
+  /** Finds the values this limit applies to, with their paths. */
+  select: (m: Message) => Found[];
+}> = [
   { element: 'OrganName', max: 200, select: (m) => organizations(m).map(([p, o]) => [`${p}.organName`, o.organName]) },
   { element: 'OrganizationInCharge', max: 500, select: (m) => organizations(m).map(([p, o]) => [`${p}.organizationInCharge`, o.organizationInCharge]) },
   { element: 'OrganAdd', max: 500, select: (m) => organizations(m).map(([p, o]) => [`${p}.organAdd`, o.organAdd]) },
@@ -45,7 +52,13 @@ export const TEXT_LIMITS: ReadonlyArray<{ element: string; max: number; select: 
 ];
 
 /** Integer ranges one hub accepts. */
-export const NUMBER_RANGES: ReadonlyArray<{ element: string; min: number; max: number; select: (m: EdocMessage | WritableEdocMessage) => readonly [string, number | undefined] }> = [
+export const NUMBER_RANGES: ReadonlyArray<{
+  element: string;
+  min: number;
+  max: number;
+  /** Finds the value this range applies to, with its path. */
+  select: (m: EdocMessage | WritableEdocMessage) => readonly [string, number | undefined];
+}> = [
   { element: 'PromulgationAmount', min: 0, max: 65535, select: (e) => ['otherInfo.promulgationAmount', e.otherInfo?.promulgationAmount] },
   { element: 'PageAmount', min: 0, max: 65535, select: (e) => ['otherInfo.pageAmount', e.otherInfo?.pageAmount] },
 ];

@@ -36,6 +36,7 @@ export const KEY_USAGE_BITS = [
   'encipherOnly',
   'decipherOnly',
 ] as const;
+/** A keyUsage bit by its RFC 5280 name. */
 export type KeyUsageName = (typeof KEY_USAGE_BITS)[number];
 
 /** A certificate parsed once, with what chain building and validation read from it. */

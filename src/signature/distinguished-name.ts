@@ -23,7 +23,7 @@ const SHORT_NAMES: Readonly<Record<string, string>> = {
   '1.2.840.113549.1.9.1': 'emailAddress',
 };
 
-/** OIDs of the attributes {@link nameAttribute} looks up by short name. */
+/** OIDs of the distinguished-name attributes, by short name (CN, O, OU, L, ST, C, UID, title, …). */
 export const NAME_OIDS = {
   CN: '2.5.4.3',
   C: '2.5.4.6',

@@ -7,7 +7,11 @@ import type { Reason } from './report.js';
 
 type Entry = readonly [severity: Reason['severity'], en: string, vi: string];
 
-const CATALOGUE = {
+/**
+ * Every trust engine reason: its code, default severity, and text in English and Vietnamese, for
+ * applications that list or translate reasons.
+ */
+export const CATALOGUE = {
   CERT_EXPIRED: ['error', 'The certificate had expired at the time of signing', 'Chứng thư số đã hết hạn tại thời điểm ký'],
   CERT_NOT_YET_VALID: ['error', 'The certificate was not yet valid at the time of signing', 'Chứng thư số chưa có hiệu lực tại thời điểm ký'],
   CA_CERT_EXPIRED: ['error', 'A CA certificate of the chain had expired at the time of signing', 'Chứng thư số của CA trong chuỗi đã hết hạn tại thời điểm ký'],

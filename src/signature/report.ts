@@ -53,6 +53,7 @@ export interface RevocationOutcome {
   readonly source?: string;
 }
 
+/** Zod schema, validated at the boundary (unknown keys refused where it is a strict object). */
 export const VerificationPolicySchema = z.strictObject({
   /** @defaultValue 'soft-fail' */
   revocation: z.enum(['hard-fail', 'soft-fail', 'off']).default('soft-fail'),
@@ -67,6 +68,7 @@ export const VerificationPolicySchema = z.strictObject({
 });
 /** How strict a verification is. */
 export type VerificationPolicy = z.input<typeof VerificationPolicySchema>;
+/** As resolved, with defaults filled in: the output of {@link VerificationPolicySchema}. */
 export type ResolvedVerificationPolicy = z.output<typeof VerificationPolicySchema>;
 
 /** The outcome of validating a certificate chain at a time. */

@@ -10,6 +10,7 @@ import type { Fetcher } from './fetcher.js';
 const Bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, { message: 'expected a Uint8Array' });
 const CertificateInput = z.union([Bytes, z.string().min(1)]);
 
+/** Zod schema, validated at the boundary (unknown keys refused where it is a strict object). */
 export const TrustStoreOptionsSchema = z.strictObject({
   /** Accept the public "Vietnam National Root CA" pin (not for official documents). @defaultValue false */
   nationalRoot: z.boolean().default(false),
@@ -62,7 +63,8 @@ export function resolveTrustStoreOptions(input: unknown): ResolvedTrustStoreOpti
   return parsed.data;
 }
 
-const VerifyCertificateOptionsSchema = z.strictObject({
+/** Zod schema of {@link VerifyCertificateOptions}. */
+export const VerifyCertificateOptionsSchema = z.strictObject({
   at: z.date().refine((d) => !Number.isNaN(d.getTime()), 'invalid date'),
   extraCertificates: z.array(Bytes).readonly().default([]),
   policy: VerificationPolicySchema.optional(),
@@ -72,6 +74,7 @@ const VerifyCertificateOptionsSchema = z.strictObject({
 
 /** Options of {@link TrustStore.verifyCertificate}. */
 export type VerifyCertificateOptions = z.input<typeof VerifyCertificateOptionsSchema>;
+/** As resolved, with defaults filled in: the output of {@link VerifyCertificateOptionsSchema}. */
 export type ResolvedVerifyCertificateOptions = z.output<typeof VerifyCertificateOptionsSchema>;
 
 /**

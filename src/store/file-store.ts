@@ -155,6 +155,7 @@ export class FileStore implements Store {
     });
   }
 
+  /** One outbox entry by id; undefined when there is none. */
   async getOutbox(id: string): Promise<OutboxEntry | undefined> {
     this.#open();
     return this.#outbox.get(id);
@@ -206,6 +207,7 @@ export class FileStore implements Store {
     });
   }
 
+  /** One inbox entry by id; undefined when there is none. */
   async getInbox(id: string): Promise<InboxEntry | undefined> {
     this.#open();
     return this.#inbox.get(id);
@@ -266,6 +268,7 @@ export class FileStore implements Store {
     });
   }
 
+  /** One decision by id; undefined when there is none. */
   async getDecision(id: string): Promise<Decision | undefined> {
     this.#open();
     return this.#decisions.get(id);

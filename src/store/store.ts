@@ -81,6 +81,7 @@ export interface Store {
 
   /** Adds an outbox entry unless one with its id exists (state `pending`, attempts 0). */
   addOutbox(entry: NewOutboxEntry): Promise<AddResult<OutboxEntry>>;
+  /** One outbox entry by id; undefined when there is none. */
   getOutbox(id: string): Promise<OutboxEntry | undefined>;
   /** Entries matching the filter, oldest first (`createdAt`, then id). */
   listOutbox(filter?: OutboxFilter): Promise<OutboxEntry[]>;
@@ -101,6 +102,7 @@ export interface Store {
    * (`to`, `from`, `documentId`, `operation`).
    */
   addInbox(entry: NewInboxEntry): Promise<AddInboxResult>;
+  /** One inbox entry by id; undefined when there is none. */
   getInbox(id: string): Promise<InboxEntry | undefined>;
   /** Entries matching the filter, oldest first (`receivedAt`, then id). */
   listInbox(filter?: InboxFilter): Promise<InboxEntry[]>;
@@ -119,6 +121,7 @@ export interface Store {
 
   /** Adds a decision (state `open`) unless one with its id exists. */
   addDecision(decision: NewDecision): Promise<AddResult<Decision>>;
+  /** One decision by id; undefined when there is none. */
   getDecision(id: string): Promise<Decision | undefined>;
   /** Decisions, oldest first. */
   listDecisions(filter?: { readonly state?: Decision['state']; readonly documentId?: string }): Promise<Decision[]>;

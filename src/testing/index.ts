@@ -22,7 +22,8 @@ export {
 export { createTestCrl, type TestCrlOptions } from './test-crl.js';
 export { createTestTimestampToken, type TestTimestampOptions } from './test-timestamp.js';
 // PDF signatures: a hand-written test PDF (table or stream cross-reference, padding)
-export { createTestPdf, type TestPdfOptions } from './test-pdf.js';
+export { createTestPdf, TestPdfOptionsSchema, type TestPdfOptions } from './test-pdf.js';
+export { NAME_OIDS } from '../signature/distinguished-name.js';
 // edXML writer: sample messages
 export { sampleEdoc, sampleStatus } from './sample-messages.js';
 

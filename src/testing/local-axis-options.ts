@@ -22,6 +22,7 @@ export const LocalAgencyConfigSchema = z.strictObject({
   /** QĐ 20 code. @defaultValue the code */
   code102: z.string().optional(),
 });
+/** What callers give (defaults may be left out): the input of {@link LocalAgencyConfigSchema}. */
 export type LocalAgencyConfig = z.input<typeof LocalAgencyConfigSchema>;
 
 /** A system: an id and secret issued by the axis operator, and the agencies it serves. */
@@ -34,6 +35,7 @@ export const LocalSystemConfigSchema = z.strictObject({
   mail: z.string().default(''),
   agencies: z.array(LocalAgencyConfigSchema).default([]),
 });
+/** What callers give (defaults may be left out): the input of {@link LocalSystemConfigSchema}. */
 export type LocalSystemConfig = z.input<typeof LocalSystemConfigSchema>;
 
 /** The upper axis this one forwards to (a provincial axis under the national one). */
@@ -48,6 +50,7 @@ export const ParentAxisConfigSchema = z.strictObject({
   /** Timeout of one call to the parent. @defaultValue 10000 */
   timeoutMs: z.number().int().positive().default(10_000),
 });
+/** What callers give (defaults may be left out): the input of {@link ParentAxisConfigSchema}. */
 export type ParentAxisConfig = z.input<typeof ParentAxisConfigSchema>;
 
 const operationNames = Object.keys(AXIS_OPERATIONS) as [AxisOperation, ...AxisOperation[]];
@@ -77,7 +80,9 @@ export const FaultsSchema = z.strictObject({
   /** Operations the faults apply to. @defaultValue all */
   operations: z.array(z.enum(operationNames)).optional(),
 });
+/** What callers give (defaults may be left out): the input of {@link FaultsSchema}. */
 export type Faults = z.input<typeof FaultsSchema>;
+/** As resolved, with defaults filled in: the output of {@link FaultsSchema}. */
 export type ResolvedFaults = z.output<typeof FaultsSchema>;
 
 /** The content of `axis.json`. */
@@ -97,6 +102,7 @@ export const AxisConfigSchema = z.strictObject({
   timestampUtcOffsetsMinutes: z.array(z.number().int().min(-720).max(840)).optional(),
   faults: FaultsSchema.optional(),
 });
+/** What callers give (defaults may be left out): the input of {@link AxisConfigSchema}. */
 export type AxisConfig = z.input<typeof AxisConfigSchema>;
 
 /** Options of `LocalAxis.start`: `axis.json` plus where and how to run. */
@@ -118,7 +124,9 @@ export const LocalAxisOptionsSchema = AxisConfigSchema.extend({
     }
   }
 });
+/** What callers give (defaults may be left out): the input of {@link LocalAxisOptionsSchema}. */
 export type LocalAxisOptions = z.input<typeof LocalAxisOptionsSchema>;
+/** As resolved, with defaults filled in: the output of {@link LocalAxisOptionsSchema}. */
 export type ResolvedLocalAxisOptions = z.output<typeof LocalAxisOptionsSchema>;
 
 /**

@@ -12,7 +12,8 @@ import { PdfDict, PdfRef, type PdfValue } from '../signature/pdf/pdf-object.js';
 import { pdfDict, pdfName, pdfString } from '../signature/pdf/pdf-serializer.js';
 import { writeSection, type ObjectToWrite } from '../signature/pdf/pdf-writer.js';
 
-const TestPdfOptionsSchema = z.strictObject({
+/** Zod schema of {@link TestPdfOptions}. */
+export const TestPdfOptionsSchema = z.strictObject({
   /** Number of pages. @defaultValue 1 */
   pages: z.number().int().min(1).max(1000).default(1),
   /** The text drawn on each page (Vietnamese is transliterated to ASCII). @defaultValue 'Van ban thu nghiem' */

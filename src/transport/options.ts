@@ -23,7 +23,9 @@ export const RetryPolicySchema = z.strictObject({
   /** Cap of one delay. @defaultValue 5000 */
   maxDelayMs: z.number().int().min(0).default(5_000),
 });
+/** What callers give (defaults may be left out): the input of {@link RetryPolicySchema}. */
 export type RetryPolicy = z.input<typeof RetryPolicySchema>;
+/** As resolved, with defaults filled in: the output of {@link RetryPolicySchema}. */
 export type ResolvedRetryPolicy = z.output<typeof RetryPolicySchema>;
 
 /** Schema of {@link AxisClientOptions}. */

@@ -17,6 +17,7 @@ const axisDate = z.union([
 
 /** `edoc` (a document) or `status` (a business status package). */
 export const MessageTypeSchema = z.enum(['edoc', 'status']);
+/** The type of {@link MessageTypeSchema}. */
 export type MessageType = z.infer<typeof MessageTypeSchema>;
 
 /** A package id given by the axis. */
@@ -24,6 +25,7 @@ export const DocIdSchema = z.string().trim().min(1).max(200).regex(/^[^\s;]+$/, 
 
 /** Transport ack values. */
 export const AckStatusSchema = z.enum(['done', 'fail', 'processing']);
+/** The type of {@link AckStatusSchema}. */
 export type AckStatus = z.infer<typeof AckStatusSchema>;
 
 /** Options of `sendEdoc`. */
@@ -43,6 +45,7 @@ export const SendEdocOptionsSchema = z.strictObject({
   serviceType: z.string().min(1).default('eDoc'),
   signal,
 });
+/** What callers give (defaults may be left out): the input of {@link SendEdocOptionsSchema}. */
 export type SendEdocOptions = z.input<typeof SendEdocOptionsSchema>;
 
 /** Options of `getReceivedEdocList`. */
@@ -54,6 +57,7 @@ export const ReceivedListOptionsSchema = z.strictObject({
   toDate: axisDate.optional(),
   signal,
 });
+/** What callers give (defaults may be left out): the input of {@link ReceivedListOptionsSchema}. */
 export type ReceivedListOptions = z.input<typeof ReceivedListOptionsSchema>;
 
 /** Options of `getSentEdocList`. */
@@ -65,6 +69,7 @@ export const SentListOptionsSchema = z.strictObject({
   docId: DocIdSchema.optional(),
   signal,
 });
+/** What callers give (defaults may be left out): the input of {@link SentListOptionsSchema}. */
 export type SentListOptions = z.input<typeof SentListOptionsSchema>;
 
 /** An agency to register under one of the caller's units. */
@@ -78,10 +83,12 @@ export const RegisterAgencySchema = z.strictObject({
   mobile: z.string().max(50).optional(),
   fax: z.string().max(50).optional(),
 });
+/** What callers give (defaults may be left out): the input of {@link RegisterAgencySchema}. */
 export type RegisterAgencyInput = z.input<typeof RegisterAgencySchema>;
 
 /** Options with only a signal. */
 export const CallOptionsSchema = z.strictObject({ signal });
+/** What callers give (defaults may be left out): the input of {@link CallOptionsSchema}. */
 export type CallOptions = z.input<typeof CallOptionsSchema>;
 
 /** Options of `downloadEdoc`. */
@@ -90,6 +97,7 @@ export const DownloadOptionsSchema = z.strictObject({
   /** Fail the stream past this many bytes. */
   maxBytes: z.number().int().positive().optional(),
 });
+/** What callers give (defaults may be left out): the input of {@link DownloadOptionsSchema}. */
 export type DownloadOptions = z.input<typeof DownloadOptionsSchema>;
 
 /** Options of `getAgenciesListQD20`. */
@@ -98,6 +106,7 @@ export const Qd20OptionsSchema = z.strictObject({
   level: z.union([z.number().int().min(0), z.string().regex(/^\d+$/)]).transform(String),
   signal,
 });
+/** What callers give (defaults may be left out): the input of {@link Qd20OptionsSchema}. */
 export type Qd20Options = z.input<typeof Qd20OptionsSchema>;
 
 /** Also an agency code, for `deleteAgency`. */

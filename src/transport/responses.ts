@@ -81,6 +81,7 @@ export const ReceivedEdocSchema = z
     createdTime: r.created_time,
     updatedTime: r.updated_time,
   }));
+/** As resolved, with defaults filled in: the output of {@link ReceivedEdocSchema}. */
 export type ReceivedEdoc = z.output<typeof ReceivedEdocSchema>;
 
 /** One row of `getSentEdocList`: one recipient of one sent package. */
@@ -104,18 +105,21 @@ export const SentEdocSchema = z
   .transform(({ serviceType, messageType, senderDocId, receiverDocId, fromCode, toCode, title, notation, sentTime, receivedTime, sendStatus, sendStatusDesc, receiveStatus, receiveStatusDesc }) => ({
     serviceType, messageType, senderDocId, receiverDocId, fromCode, toCode, title, notation, sentTime, receivedTime, sendStatus, sendStatusDesc, receiveStatus, receiveStatusDesc,
   }));
+/** As resolved, with defaults filled in: the output of {@link SentEdocSchema}. */
 export type SentEdoc = z.output<typeof SentEdocSchema>;
 
 /** One agency of `getAgenciesList`. */
 export const AgencySchema = z
   .looseObject({ id: text, pid: text, code: requiredText, name: text, mail: text, oldCode: text })
   .transform(({ id, pid, code, name, mail, oldCode }) => ({ id, pid, code, name, mail, oldCode }));
+/** As resolved, with defaults filled in: the output of {@link AgencySchema}. */
 export type Agency = z.output<typeof AgencySchema>;
 
 /** One agency of `getAgenciesListQD20`. */
 export const AgencyQd20Schema = z
   .looseObject({ id: text, code: requiredText, name: text, mail: text, code102: text })
   .transform(({ id, code, name, mail, code102 }) => ({ id, code, name, mail, code102 }));
+/** As resolved, with defaults filled in: the output of {@link AgencyQd20Schema}. */
 export type AgencyQd20 = z.output<typeof AgencyQd20Schema>;
 
 /** One unit of `getSynchronizeUnit`. */
@@ -127,6 +131,7 @@ export const SynchronizedUnitSchema = z
   .transform(({ id, pid, code, name, mail, version, centerCode, deleted, modifyDate, isAgency }) => ({
     id, pid, code, name, mail, version, centerCode, deleted: deleted ?? false, modifyDate, isAgency: isAgency ?? true,
   }));
+/** As resolved, with defaults filled in: the output of {@link SynchronizedUnitSchema}. */
 export type SynchronizedUnit = z.output<typeof SynchronizedUnitSchema>;
 
 const list = <T extends z.ZodType>(item: T) => z.looseObject({ data: z.array(item) });

@@ -65,6 +65,58 @@ describe('take-back, revoke, update: pending decisions answered with 15/16', () 
     expect(await codesAtSender(s)).toEqual(['01']);
     const inStatuses = await s.g22.store.listStatuses({ direction: 'in', documentId: s.documentId });
     expect(inStatuses.map((x) => x.code)).toEqual(['01', '15']);
+    // the sender sees the document withdrawn at that recipient
+    expect((await s.g22.connector.sentTracking())[0]!.recipients[0]).toMatchObject({ organId: NGHE_AN.organId, withdrawn: true });
+  });
+
+  test('answers go to the request they answer: 16 to an update, then 15 to a later revoke', async () => {
+    const s = await scene();
+    await (await s.g22.connector.update(s.documentId, { metadata: { subject: 'V/v thử nghiệm (sửa)' }, reason: 'Sửa trích yếu' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 1);
+    await (await s.h41.connector.answer(s.requests[0]!.decision.id, 'refuse', 'Không đồng ý cập nhật')).delivered;
+    await until([s.g22.connector], () => s.statuses.some((e) => e.code === '16'));
+    await (await s.g22.connector.revoke(s.documentId, { reason: 'Thu hồi' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 2);
+    await (await s.h41.connector.answer(s.requests[1]!.decision.id, 'agree')).delivered;
+    await until([s.g22.connector], () => s.statuses.some((e) => e.code === '15'));
+    const sent = await s.g22.connector.sentTracking();
+    const byType = (t: number) => sent.find((d) => d.businessDocType === t)!.recipients[0]!;
+    expect(byType(2).events.map((e) => e.code)).toEqual(['16']);
+    expect(byType(1).events.map((e) => e.code)).toEqual(['15']);
+    expect(byType(0).events.map((e) => e.code)).toEqual(['01']);
+    expect(byType(0).withdrawn).toBe(true);
+    expect(byType(2).withdrawn).toBeUndefined();
+  });
+
+  test('two answers given in one second both reach the sender, each on its own request', async () => {
+    const s = await scene();
+    const frozen = new Date();
+    await s.h41.restart({ now: () => frozen }); // every answer in the same second
+    s.h41.connector.on('request', (r) => void s.requests.push(r));
+    s.h41.connector.on('withdrawn', (w) => void s.withdrawn.push(w));
+    await (await s.g22.connector.update(s.documentId, { metadata: { subject: 'V/v thử nghiệm (sửa)' }, reason: 'Sửa trích yếu' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 1);
+    await (await s.h41.connector.answer(s.requests[0]!.decision.id, 'agree')).delivered;
+    await until([s.g22.connector], () => s.statuses.some((e) => e.code === '15'));
+    await (await s.g22.connector.requestTakeBack(s.documentId, { reason: 'Sai sót' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 2);
+    await (await s.h41.connector.answer(s.requests[1]!.decision.id, 'agree')).delivered;
+    await until([s.g22.connector], () => s.statuses.filter((e) => e.code === '15').length === 2);
+    const stamps = s.statuses.filter((e) => e.code === '15').map((e) => e.message.timestamp);
+    expect(new Set(stamps).size).toBe(2);
+    const sent = await s.g22.connector.sentTracking();
+    expect(sent.find((d) => d.businessDocType === 2)!.recipients[0]!.events.map((e) => e.code)).toEqual(['15']);
+    expect(sent.find((d) => d.businessDocType === 0)!.recipients[0]!.withdrawn).toBe(true);
+  });
+
+  test('a refused take-back leaves the document in processing at the sender', async () => {
+    const s = await scene();
+    await (await s.g22.connector.requestTakeBack(s.documentId, { reason: 'Sai sót' })).delivered;
+    await until([s.h41.connector], () => s.requests.length === 1);
+    await (await s.h41.connector.answer(s.requests[0]!.decision.id, 'refuse', 'Đã xử lý')).delivered;
+    await until([s.g22.connector], () => s.statuses.some((e) => e.code === '16'));
+    const [doc] = await s.g22.connector.sentTracking();
+    expect(doc!.recipients[0]!.withdrawn).toBeUndefined();
   });
 
   test('a revoke package becomes a pending decision; refusing sends 16 with the reason and keeps the document', async () => {

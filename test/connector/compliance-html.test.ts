@@ -1,4 +1,5 @@
 import { describe, expect, test } from 'vitest';
+import { approxTextWidth } from '../../src/connector/compliance-charts.js';
 import { complianceReportToHtml } from '../../src/connector/compliance-html.js';
 import { buildComplianceReport } from '../../src/connector/compliance-report.js';
 import { attributeOf, childElements, firstChild, parseXmlTree, type XmlElement } from '../../src/edxml/xml-tree.js';
@@ -74,6 +75,22 @@ describe('complianceReportToHtml: structure', () => {
         const [x, y, rw, rh] = ['x', 'y', 'width', 'height'].map((a) => Number(attributeOf(r, a)));
         expect(rw).toBeGreaterThanOrEqual(0);
         expect(x! >= 0 && y! >= 0 && x! + rw! <= w! + 0.01 && y! + rh! <= h! + 0.01).toBe(true);
+      }
+    }
+  });
+
+  test('the timings chart leaves room for its labels: long English stage names left, durations right', () => {
+    for (const lang of ['vi', 'en'] as const) {
+      const chart = all(tree(complianceReportToHtml(report, { lang })), 'svg').find((s) => attributeOf(s, 'id') === 'chart-timings')!;
+      const width = Number(attributeOf(chart, 'viewBox')!.split(' ')[2]);
+      for (const t of all(chart, 'text')) {
+        const x = Number(attributeOf(t, 'x'));
+        const size = classOf(t).includes('value') ? 11 : 12;
+        const w = approxTextWidth(deepText(t), size);
+        const anchor = attributeOf(t, 'text-anchor');
+        // 0.6 em a character is wider than the usual faces draw these texts (checked in Chromium by test/browser)
+        if (anchor === 'end') expect(x - w, `${lang}: ${deepText(t)}`).toBeGreaterThanOrEqual(0);
+        if (anchor === 'start') expect(x + w, `${lang}: ${deepText(t)}`).toBeLessThanOrEqual(width);
       }
     }
   });

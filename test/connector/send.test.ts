@@ -169,4 +169,23 @@ describe('send', () => {
     for (const step of ['validateMs', 'buildMs', 'storeMs', 'waitMs', 'sendMs'] as const) expect(report.steps[step]).toBeGreaterThanOrEqual(0);
     expect(Date.parse(report.sentAt)).toBeGreaterThanOrEqual(Date.parse(report.createdAt));
   });
+  test('a caller-chosen outboxId makes send idempotent: the second call queues nothing and the axis gets one package', async () => {
+    net = await startNetwork();
+    const [g22] = pair(net);
+    const doc = letter(VPCP, [NGHE_AN]);
+    const first = await g22.connector.send(doc, { outboxId: 'drop-0001' });
+    const report = await first.delivered;
+    const again = await g22.connector.send(doc, { outboxId: 'drop-0001' });
+    expect(again).toMatchObject({ outboxId: 'drop-0001', documentId: first.documentId });
+    await expect(again.delivered).resolves.toMatchObject({ axisDocId: report.axisDocId });
+    expect(await g22.store.listOutbox({ messageType: 'edoc' })).toHaveLength(1);
+    expect(await sentOnAxis(net)).toBe(1);
+  });
+
+  test('refuses a malformed outboxId before queueing anything', async () => {
+    net = await startNetwork();
+    const [g22] = pair(net);
+    await expect(g22.connector.send(letter(VPCP, [NGHE_AN]), { outboxId: '../x' })).rejects.toMatchObject({ code: 'VDXP_INPUT_INVALID', issues: [expect.objectContaining({ path: 'outboxId' })] });
+    expect(await g22.store.listOutbox()).toEqual([]);
+  });
 });

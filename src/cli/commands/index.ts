@@ -6,6 +6,7 @@
 import type { CliCommand } from '../command.js';
 import { ackCommand } from './ack.js';
 import { agenciesCommand } from './agencies.js';
+import { agentCommand } from './agent.js';
 import { axisServeCommand } from './axis-serve.js';
 import { buildCommand } from './build.js';
 import { demoCommand } from './demo.js';
@@ -34,4 +35,5 @@ export const commands: readonly CliCommand[] = [
   reportCommand,
   agenciesCommand,
   axisServeCommand,
+  agentCommand,
 ];

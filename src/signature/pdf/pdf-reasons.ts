@@ -7,7 +7,11 @@ import type { Reason } from '../report.js';
 
 type Entry = readonly [severity: Reason['severity'], en: string, vi: string];
 
-const CATALOGUE = {
+/**
+ * Every PDF signature reason: its code, default severity, and text in English and Vietnamese, for
+ * applications that list or translate reasons.
+ */
+export const CATALOGUE = {
   PDF_NOT_SIGNED: ['indeterminate', 'The PDF carries no signature', 'Tệp PDF không có chữ ký số'],
   PDF_XREF_RECONSTRUCTED: [
     'warning',

@@ -7,7 +7,8 @@
  */
 import { createHash, createPrivateKey, createPublicKey, KeyObject, sign as cryptoSign, webcrypto } from 'node:crypto';
 
-type CryptoKey = webcrypto.CryptoKey;
+/** A WebCrypto key (e.g. from a hardware token's provider). */
+export type CryptoKey = webcrypto.CryptoKey;
 type SubtleCrypto = webcrypto.SubtleCrypto;
 import { SignatureError } from '../../errors.js';
 import { assertAlgorithmForSigning } from '../algorithms.js';
@@ -49,6 +50,7 @@ export interface DigestSignRequest {
  * as the hash, for `ecdsa-*` the ECDSA signature of the digest (raw r‖s or DER).
  */
 export interface ExternalDigestSigner {
+  /** Signs a digest (for RSA, `request.digestInfo` is the DER DigestInfo to pad and sign); returns the signature. */
   signDigest(digest: Uint8Array, request: DigestSignRequest): Promise<Uint8Array>;
 }
 

@@ -46,7 +46,8 @@ export interface EdxmlSignatureReport extends SignatureReport {
   readonly certificates?: readonly CertificateSummary[];
 }
 
-const VerifyEdxmlOptionsSchema = z.strictObject({
+/** Zod schema of {@link VerifyEdxmlOptions}. */
+export const VerifyEdxmlOptionsSchema = z.strictObject({
   /** The trust store that judges the signer's certificate. */
   trust: z.custom<TrustStore>((v) => typeof (v as { verifyCertificate?: unknown } | null)?.verifyCertificate === 'function', 'a TrustStore'),
   /** The time validity is judged at. @defaultValue now */

@@ -7,7 +7,11 @@ import type { Reason } from '../report.js';
 
 type Entry = readonly [severity: Reason['severity'], en: string, vi: string];
 
-const CATALOGUE = {
+/**
+ * Every package signature reason: its code, default severity, and text in English and Vietnamese, for
+ * applications that list or translate reasons.
+ */
+export const CATALOGUE = {
   SIGNATURE_ABSENT: ['indeterminate', 'The package carries no signature', 'Gói tin không có chữ ký số'],
   SIGNATURE_NON_STANDARD: [
     'indeterminate',

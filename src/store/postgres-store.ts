@@ -1,0 +1,295 @@
+/**
+ * `PostgresStore`: the {@link Store} for several connector workers on one database.
+ * @module
+ */
+import type { Readable } from 'node:stream';
+import { StoreError, isVdxpError } from '../errors.js';
+import { readBlob, writeBlob, type PostgresBlobTarget } from './postgres-blobs.js';
+import { claimLeased, inTransaction, sqlFilter, wrapPgError } from './postgres-database.js';
+import { migratePostgresSchema, postgresSchemaVersion, POSTGRES_MIGRATIONS, quoteSchema } from './postgres-migrations.js';
+import { openPostgresPool, type PostgresClient, type PostgresPool } from './postgres-pool.js';
+import { PostgresRecordTable, type Queryable } from './postgres-record-table.js';
+import { POSTGRES_TABLES } from './postgres-tables.js';
+import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './postgres-store-options.js';
+import type {
+  AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxEntry, InboxFilter, InboxPatch,
+  NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
+  QuarantineEntry, StatusFilter, StatusRecord, Store, UpdateExpectation,
+} from './store.js';
+import { assertStoreId, byKeys, statusRecordId } from './store-rules.js';
+
+/**
+ * A {@link Store} in PostgreSQL, for provinces that run several connector workers on one
+ * database. Work is claimed with `SELECT … FOR UPDATE SKIP LOCKED` under leases, so two
+ * workers never send or hand over the same item, and an abandoned lease makes the item
+ * claimable again; duplicates are refused by unique constraints (axis DocId; recipient +
+ * sender + DocumentId + operation); packages are kept as chunk rows. The tables live in one
+ * schema (`vdxp` by default), created and upgraded by the migrations the library ships
+ * (`POSTGRES_MIGRATIONS`), applied on open under an advisory lock.
+ *
+ * Needs the optional peer dependency `pg` when opened from a `url`.
+ *
+ * @example
+ * ```ts
+ * const store = await PostgresStore.open({ url: process.env.DATABASE_URL! });
+ * const connector = new Connector({ axis, store, agency, workerId: 'worker-1' });
+ * // …
+ * await store.close();
+ * ```
+ */
+export class PostgresStore implements Store {
+  /** The schema holding the tables. */
+  readonly schema: string;
+  readonly #pool: PostgresPool;
+  readonly #ownsPool: boolean;
+  readonly #blobs: PostgresBlobTarget;
+  readonly #outbox: PostgresRecordTable<OutboxEntry>;
+  readonly #inbox: PostgresRecordTable<InboxEntry>;
+  readonly #statuses: PostgresRecordTable<StatusRecord>;
+  readonly #decisions: PostgresRecordTable<Decision>;
+  readonly #quarantine: PostgresRecordTable<QuarantineEntry>;
+  readonly #marks: string;
+  #closed: Promise<void> | undefined;
+
+  private constructor(pool: PostgresPool, ownsPool: boolean, schema: string, chunkBytes: number) {
+    const q = quoteSchema(schema);
+    this.schema = schema;
+    this.#pool = pool;
+    this.#ownsPool = ownsPool;
+    this.#blobs = { schema: q, chunkBytes };
+    this.#outbox = new PostgresRecordTable(q, POSTGRES_TABLES.outbox);
+    this.#inbox = new PostgresRecordTable(q, POSTGRES_TABLES.inbox);
+    this.#statuses = new PostgresRecordTable(q, POSTGRES_TABLES.statuses);
+    this.#decisions = new PostgresRecordTable(q, POSTGRES_TABLES.decisions);
+    this.#quarantine = new PostgresRecordTable(q, POSTGRES_TABLES.quarantine);
+    this.#marks = `${q}.once_marks`;
+  }
+
+  /**
+   * Connects, and brings the schema to this library's version (unless `migrate: false`,
+   * then checks that it is current).
+   * @throws {ConfigError} VDXP_CONFIG_INVALID for bad options, or when `pg` is not installed
+   * @throws {StoreError} VDXP_STORE_IO (cannot connect, or `migrate: false` on an old schema),
+   *   VDXP_STORE_CONFLICT / VDXP_STORE_CORRUPT from the migrations
+   */
+  static async open(options: PostgresStoreOptions): Promise<PostgresStore> {
+    const o = resolvePostgresStoreOptions(options);
+    const pool =
+      o.pool ??
+      (await openPostgresPool(o.url!, { max: o.maxConnections ?? 10, connectionTimeoutMs: o.connectionTimeoutMs, applicationName: o.applicationName }));
+    try {
+      if (o.migrate) {
+        await migratePostgresSchema(pool, o.schema);
+      } else {
+        const version = await postgresSchemaVersion(pool, o.schema);
+        const newest = Math.max(...POSTGRES_MIGRATIONS.map((m) => m.version));
+        if (version !== newest) {
+          throw new StoreError('VDXP_STORE_IO', `schema ${o.schema} is at version ${version}, this library needs ${newest}: run the migrations (open with migrate: true)`);
+        }
+      }
+    } catch (error) {
+      if (!o.pool) await pool.end().catch(() => undefined);
+      throw error;
+    }
+    return new PostgresStore(pool, !o.pool, o.schema, o.blobChunkBytes);
+  }
+
+  // --- plumbing -----------------------------------------------------------------------------
+
+  #assertOpen(): void {
+    if (this.#closed) throw new StoreError('VDXP_STORE_IO', 'the store is closed');
+  }
+
+  /** Runs on the pool, turning database failures into `VDXP_STORE_IO`. */
+  async #run<T>(what: string, fn: (db: Queryable) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    try {
+      return await fn(this.#pool);
+    } catch (error) {
+      throw wrapPgError(what, error);
+    }
+  }
+
+  /** Runs in one transaction on one connection. */
+  #tx<T>(what: string, fn: (tx: PostgresClient) => Promise<T>): Promise<T> {
+    this.#assertOpen();
+    return inTransaction(this.#pool, what, fn);
+  }
+
+  // --- blobs --------------------------------------------------------------------------------
+
+  async putBlob(source: Uint8Array | AsyncIterable<Uint8Array>, options: PutBlobOptions = {}): Promise<BlobInfo> {
+    try {
+      return await this.#tx('putBlob', (tx) => writeBlob(tx, this.#blobs, source, options));
+    } catch (error) {
+      if (options.signal?.aborted && !isVdxpError(error)) throw options.signal.reason;
+      throw error;
+    }
+  }
+
+  async openBlob(ref: string): Promise<Readable> {
+    this.#assertOpen();
+    assertStoreId(ref, 'openBlob');
+    return this.#run('openBlob', () => readBlob(this.#pool, this.#blobs, ref));
+  }
+
+  // --- outbox -------------------------------------------------------------------------------
+
+  async addOutbox(entry: NewOutboxEntry): Promise<AddResult<OutboxEntry>> {
+    assertStoreId(entry.id, 'addOutbox');
+    const record: OutboxEntry = { ...entry, version: 1, state: 'pending', attempts: 0 };
+    return this.#run('addOutbox', async (db) => {
+      const created = await this.#outbox.insertIfAbsent(db, record);
+      if (created) return { created: true, record: created };
+      return { created: false, record: await this.#mustGet(db, this.#outbox, entry.id) };
+    });
+  }
+
+  getOutbox(id: string): Promise<OutboxEntry | undefined> {
+    return this.#run('getOutbox', (db) => this.#outbox.get(db, id));
+  }
+
+  listOutbox(filter: OutboxFilter = {}): Promise<OutboxEntry[]> {
+    const w = sqlFilter([
+      ['document_id = ?', filter.documentId],
+      ['state = ?', filter.state],
+      ['message_type = ?', filter.messageType],
+      ['inbox_id = ?', filter.inboxId],
+    ]);
+    return this.#run('listOutbox', (db) => this.#outbox.select(db, w.sql, w.values, 'created_at, id'));
+  }
+
+  async claimOutbox(options: ClaimOptions): Promise<OutboxEntry[]> {
+    const due = { due: "state IN ('pending', 'sending') AND next_attempt_at <= $1", order: 'next_attempt_at, created_at, id' };
+    const rows = await this.#run('claimOutbox', (db) => claimLeased(db, this.#outbox.name, due, options));
+    return this.#outbox.parseRows(rows).sort(byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
+  }
+
+  updateOutbox(id: string, patch: OutboxPatch, expect?: UpdateExpectation): Promise<OutboxEntry> {
+    return this.#tx('updateOutbox', (tx) => this.#outbox.update(tx, id, patch, expect));
+  }
+
+  // --- inbox --------------------------------------------------------------------------------
+
+  async addInbox(entry: NewInboxEntry): Promise<AddInboxResult> {
+    assertStoreId(entry.id, 'addInbox');
+    const record: InboxEntry = { ...entry, version: 1, withdrawn: entry.withdrawn ?? false };
+    return this.#run('addInbox', async (db) => {
+      const created = await this.#inbox.insertIfAbsent(db, record);
+      if (created) return { status: 'created', entry: created };
+      const byDocId = await this.#inbox.select(db, 'axis_doc_id = $1', [entry.axisDocId], 'id');
+      if (byDocId[0]) return { status: 'duplicate', matchedBy: 'axisDocId', entry: byDocId[0] };
+      const byDocument = await this.#inbox.select(
+        db,
+        'to_agency = $1 AND from_agency = $2 AND document_id = $3 AND operation = $4',
+        [entry.to, entry.from, entry.documentId, entry.operation],
+        'id',
+      );
+      if (byDocument[0]) return { status: 'duplicate', matchedBy: 'document', entry: byDocument[0] };
+      return { status: 'duplicate', matchedBy: 'axisDocId', entry: await this.#mustGet(db, this.#inbox, entry.id) };
+    });
+  }
+
+  getInbox(id: string): Promise<InboxEntry | undefined> {
+    return this.#run('getInbox', (db) => this.#inbox.get(db, id));
+  }
+
+  listInbox(filter: InboxFilter = {}): Promise<InboxEntry[]> {
+    const w = sqlFilter([
+      ['axis_doc_id = ?', filter.axisDocId],
+      ['document_id = ?', filter.documentId],
+      ['message_type = ?', filter.messageType],
+      ['from_agency = ?', filter.from],
+      ['to_agency = ?', filter.to],
+      ['handed_over = ?', filter.handedOver],
+    ]);
+    return this.#run('listInbox', (db) => this.#inbox.select(db, w.sql, w.values, 'received_at, id'));
+  }
+
+  async claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]> {
+    const due = { due: 'NOT handed_over', order: 'received_at, id' };
+    const rows = await this.#run('claimInboxHandover', (db) => claimLeased(db, this.#inbox.name, due, options));
+    return this.#inbox.parseRows(rows).sort(byKeys((e) => e.receivedAt, (e) => e.id));
+  }
+
+  updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry> {
+    return this.#tx('updateInbox', (tx) => this.#inbox.update(tx, id, patch, expect));
+  }
+
+  // --- statuses, decisions, quarantine, marks ---------------------------------------------------
+
+  async addStatus(record: NewStatusRecord): Promise<AddResult<StatusRecord>> {
+    const full: StatusRecord = { ...record, id: statusRecordId(record) };
+    return this.#run('addStatus', async (db) => {
+      const created = await this.#statuses.insertIfAbsent(db, full);
+      if (created) return { created: true, record: created };
+      return { created: false, record: await this.#mustGet(db, this.#statuses, full.id) };
+    });
+  }
+
+  listStatuses(filter: StatusFilter = {}): Promise<StatusRecord[]> {
+    const w = sqlFilter([
+      ['direction = ?', filter.direction],
+      ['document_id = ?', filter.documentId],
+      ['counterpart = ?', filter.counterpart],
+    ]);
+    return this.#run('listStatuses', (db) => this.#statuses.select(db, w.sql, w.values, 'at, recorded_at, id'));
+  }
+
+  async addDecision(decision: NewDecision): Promise<AddResult<Decision>> {
+    assertStoreId(decision.id, 'addDecision');
+    const record: Decision = { ...decision, version: 1, state: 'open' };
+    return this.#run('addDecision', async (db) => {
+      const created = await this.#decisions.insertIfAbsent(db, record);
+      if (created) return { created: true, record: created };
+      return { created: false, record: await this.#mustGet(db, this.#decisions, decision.id) };
+    });
+  }
+
+  getDecision(id: string): Promise<Decision | undefined> {
+    return this.#run('getDecision', (db) => this.#decisions.get(db, id));
+  }
+
+  listDecisions(filter: { readonly state?: Decision['state']; readonly documentId?: string } = {}): Promise<Decision[]> {
+    const w = sqlFilter([
+      ['state = ?', filter.state],
+      ['document_id = ?', filter.documentId],
+    ]);
+    return this.#run('listDecisions', (db) => this.#decisions.select(db, w.sql, w.values, 'created_at, id'));
+  }
+
+  updateDecision(id: string, patch: DecisionPatch, expect?: UpdateExpectation): Promise<Decision> {
+    return this.#tx('updateDecision', (tx) => this.#decisions.update(tx, id, patch, expect));
+  }
+
+  async addQuarantine(entry: QuarantineEntry): Promise<AddResult<QuarantineEntry>> {
+    assertStoreId(entry.id, 'addQuarantine');
+    return this.#run('addQuarantine', async (db) => {
+      const created = await this.#quarantine.insertIfAbsent(db, entry);
+      if (created) return { created: true, record: created };
+      const same = await this.#quarantine.select(db, 'axis_doc_id = $1', [entry.axisDocId], 'id');
+      return { created: false, record: same[0] ?? (await this.#mustGet(db, this.#quarantine, entry.id)) };
+    });
+  }
+
+  listQuarantine(): Promise<QuarantineEntry[]> {
+    return this.#run('listQuarantine', (db) => this.#quarantine.select(db, '', [], 'at, id'));
+  }
+
+  async markOnce(key: string, at: string): Promise<boolean> {
+    const res = await this.#run('markOnce', (db) => db.query(`INSERT INTO ${this.#marks} (key, at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [key, at]));
+    return res.rowCount === 1;
+  }
+
+  /** Ends the pool the store opened from `url` (a caller's pool is left open). Idempotent. */
+  close(): Promise<void> {
+    this.#closed ??= this.#ownsPool ? this.#pool.end().catch(() => undefined) : Promise.resolve();
+    return this.#closed;
+  }
+
+  async #mustGet<T extends { readonly id: string }>(db: Queryable, table: PostgresRecordTable<T>, id: string): Promise<T> {
+    const found = await table.get(db, id);
+    if (!found) throw new StoreError('VDXP_STORE_CONFLICT', `${table.name}: a unique key of ${id} is taken by another record`);
+    return found;
+  }
+}
