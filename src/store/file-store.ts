@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConfigError, StoreError, issuesFromZod } from '../errors.js';
 import { FileStoreOptionsSchema, type FileStoreOptions } from './file-store-options.js';
-import { ioError, openBlobFile, putBlobFile, type DurableTarget } from './durable-files.js';
+import { FolderSync, ioError, openBlobFile, putBlobFile, type DurableTarget } from './durable-files.js';
 import { FileLock } from './file-lock.js';
 import { RecordFolder, freeze } from './record-folder.js';
 import { RECORD_SCHEMAS } from './record-schemas.js';
@@ -92,7 +92,7 @@ export class FileStore implements Store {
       for (const name of await readdir(tmpDir)) {
         if (!name.startsWith('lock-')) await rm(join(tmpDir, name), { force: true });
       }
-      const store = new FileStore(o.dir, { tmpDir, fsync: o.fsync }, lock);
+      const store = new FileStore(o.dir, { tmpDir, fsync: o.fsync, folders: new FolderSync() }, lock);
       await store.#load();
       return store;
     } catch (e) {
@@ -320,6 +320,7 @@ export class FileStore implements Store {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       await this.#queue;
+      await this.#target.folders?.close();
       await this.#lock.release();
     })();
     return this.#closed;

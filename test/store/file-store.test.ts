@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -160,6 +160,35 @@ describe('FileStore leases', () => {
     await store.updateOutbox('o1', { state: 'sending' }, { version: 2 });
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ state: 'sending', version: 3, lease: { workerId: 'w1' } });
     await store.close();
+  });
+});
+
+describe('FileStore folder handles', () => {
+  /** The folders of `dir` this process holds open (Linux: /proc/self/fd). */
+  async function openFolders(): Promise<string[]> {
+    const out: string[] = [];
+    for (const fd of await readdir('/proc/self/fd')) {
+      const target = await readlink(`/proc/self/fd/${fd}`).catch(() => '');
+      if (target.startsWith(dir)) out.push(target);
+    }
+    return out.sort();
+  }
+
+  test('keeps a handle per folder for the fsync of its renames, and closes them with the store', async () => {
+    const store = await FileStore.open({ dir });
+    const blob = await store.putBlob(Buffer.from('x'));
+    for (const id of ['o1', 'o2', 'o3']) {
+      await store.addOutbox({
+        id, documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
+        nextAttemptAt: now, createdAt: now,
+      });
+    }
+    expect(await openFolders()).toEqual([join(dir, 'blobs'), join(dir, 'outbox')]);
+    await store.close();
+    expect(await openFolders()).toEqual([]);
+    const again = await FileStore.open({ dir });
+    expect((await again.listOutbox()).map((e) => e.id)).toEqual(['o1', 'o2', 'o3']);
+    await again.close();
   });
 });
 
