@@ -3,9 +3,8 @@
  * text in English and Vietnamese for the clerk's screen.
  * @module
  */
-import type { Reason } from './report.js';
+import { reasonFromEntry, type Reason, type ReasonEntry } from './report.js';
 
-type Entry = readonly [severity: Reason['severity'], en: string, vi: string];
 
 /**
  * Every trust engine reason: its code, default severity, and text in English and Vietnamese, for
@@ -51,7 +50,7 @@ export const CATALOGUE = {
   TIMESTAMP_SIGNER_NOT_FOUND: ['indeterminate', 'The certificate of the time-stamping authority is missing', 'Không tìm thấy chứng thư số của đơn vị cấp dấu thời gian'],
   TIMESTAMP_CERT_MISMATCH: ['error', 'The timestamp names a different TSA certificate than the one that signed it', 'Dấu thời gian chỉ định chứng thư số TSA khác với chứng thư số đã ký'],
   TIMESTAMP_TSA_UNTRUSTED: ['error', 'The certificate of the time-stamping authority is not valid', 'Chứng thư số của đơn vị cấp dấu thời gian không hợp lệ'],
-} as const satisfies Record<string, Entry>;
+} as const satisfies Record<string, ReasonEntry>;
 
 /** Every reason code of the trust engine. */
 export type TrustReasonCode = keyof typeof CATALOGUE;
@@ -68,7 +67,5 @@ export function trustReason(
   code: TrustReasonCode,
   options: { detail?: string; severity?: Reason['severity'] } = {},
 ): Reason {
-  const [severity, en, vi] = CATALOGUE[code];
-  const suffix = options.detail ? `: ${options.detail}` : '';
-  return { code, severity: options.severity ?? severity, message: en + suffix, messageVi: vi + suffix };
+  return reasonFromEntry(code, CATALOGUE[code], options);
 }

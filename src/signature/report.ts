@@ -109,3 +109,17 @@ export function verdictOf(reasons: readonly Reason[]): Verdict {
   if (reasons.some((r) => r.severity === 'indeterminate')) return 'indeterminate';
   return 'valid';
 }
+
+/** A catalogue entry: default severity, English text, Vietnamese text. */
+export type ReasonEntry = readonly [severity: Reason['severity'], en: string, vi: string];
+
+/**
+ * Makes a {@link Reason} from a catalogue entry, with an optional detail appended to both
+ * texts and an optional severity replacing the default. Shared by the reason catalogues.
+ * @internal
+ */
+export function reasonFromEntry(code: string, entry: ReasonEntry, options: { detail?: string; severity?: Reason['severity'] } = {}): Reason {
+  const [severity, en, vi] = entry;
+  const suffix = options.detail ? `: ${options.detail}` : '';
+  return { code, severity: options.severity ?? severity, message: en + suffix, messageVi: vi + suffix };
+}

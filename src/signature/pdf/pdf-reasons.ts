@@ -3,9 +3,8 @@
  * default severity, and the text in English and Vietnamese for the clerk's screen.
  * @module
  */
-import type { Reason } from '../report.js';
+import { reasonFromEntry, type Reason, type ReasonEntry } from '../report.js';
 
-type Entry = readonly [severity: Reason['severity'], en: string, vi: string];
 
 /**
  * Every PDF signature reason: its code, default severity, and text in English and Vietnamese, for
@@ -115,7 +114,7 @@ export const CATALOGUE = {
     'Không có chữ ký số hợp lệ của cơ quan, tổ chức ban hành (Nghị định 30/2020, Điều 5)',
   ],
   PDF_UNREADABLE: ['error', 'The PDF cannot be read', 'Không đọc được tệp PDF'],
-} as const satisfies Record<string, Entry>;
+} as const satisfies Record<string, ReasonEntry>;
 
 /** Every reason code specific to PDF signatures. */
 export type PdfReasonCode = keyof typeof CATALOGUE;
@@ -128,7 +127,5 @@ export type PdfReasonCode = keyof typeof CATALOGUE;
  * ```
  */
 export function pdfReason(code: PdfReasonCode, options: { detail?: string; severity?: Reason['severity'] } = {}): Reason {
-  const [severity, en, vi] = CATALOGUE[code];
-  const suffix = options.detail ? `: ${options.detail}` : '';
-  return { code, severity: options.severity ?? severity, message: en + suffix, messageVi: vi + suffix };
+  return reasonFromEntry(code, CATALOGUE[code], options);
 }

@@ -3,9 +3,8 @@
  * stable code, a default severity, and the text in English and Vietnamese.
  * @module
  */
-import type { Reason } from '../report.js';
+import { reasonFromEntry, type Reason, type ReasonEntry } from '../report.js';
 
-type Entry = readonly [severity: Reason['severity'], en: string, vi: string];
 
 /**
  * Every package signature reason: its code, default severity, and text in English and Vietnamese, for
@@ -45,7 +44,7 @@ export const CATALOGUE = {
     'The signature carries Object elements; they are not covered by the signature and were ignored',
     'Chữ ký số có phần tử Object không được ký, đã bỏ qua',
   ],
-} as const satisfies Record<string, Entry>;
+} as const satisfies Record<string, ReasonEntry>;
 
 /** Every reason code specific to package signatures. */
 export type XmldsigReasonCode = keyof typeof CATALOGUE;
@@ -58,7 +57,5 @@ export type XmldsigReasonCode = keyof typeof CATALOGUE;
  * ```
  */
 export function xmldsigReason(code: XmldsigReasonCode, options: { detail?: string; severity?: Reason['severity'] } = {}): Reason {
-  const [severity, en, vi] = CATALOGUE[code];
-  const suffix = options.detail ? `: ${options.detail}` : '';
-  return { code, severity: options.severity ?? severity, message: en + suffix, messageVi: vi + suffix };
+  return reasonFromEntry(code, CATALOGUE[code], options);
 }
