@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { ConfigError, StoreError, issuesFromZod } from '../errors.js';
 import { FileStoreOptionsSchema, type FileStoreOptions } from './file-store-options.js';
-import { FolderSync, ioError, openBlobFile, putBlobFile, type DurableTarget } from './durable-files.js';
+import { FolderSync, ioError, openBlobFile, putBlobFile, syncDir, type DurableTarget } from './durable-files.js';
 import { FileLock } from './file-lock.js';
 import { RecordFolder, freeze } from './record-folder.js';
+import { RecordJournal, readJournal, type JournalChange } from './record-journal.js';
 import { RECORD_SCHEMAS } from './record-schemas.js';
 import type {
   AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxEntry, InboxFilter, InboxPatch,
@@ -24,15 +25,21 @@ import {
 
 /**
  * A {@link Store} in a folder: one JSON file per record (`outbox/`, `inbox/`, `statuses/`,
- * `decisions/`, `quarantine/`, `marks/`), package bytes in `blobs/`. Every change is written
- * to a temporary file, fsynced, renamed into place and its folder fsynced before the promise
- * resolves, so a `kill -9` at any moment leaves each record old or new, never torn. On open,
- * temporary files are discarded and every record is checked (a corrupt one is
- * `VDXP_STORE_CORRUPT`, never skipped). One process at a time: `LOCK` holds pid, host and
- * start time; a lock whose process is gone is taken over, and so are the leases its workers
- * held (work claimed by a killed process is claimable at once). Indexes live in memory, and so
- * do leases: a claim writes nothing (a lease on disk could only be dropped on the next open),
- * it rides along with the record's next durable change.
+ * `decisions/`, `quarantine/`, `marks/`), package bytes in `blobs/`, and a write-ahead journal
+ * (`journal/`). A change is appended to the journal and `fdatasync`ed before its promise
+ * resolves; changes that arrive while a write is under way are written together in the next
+ * one (group commit), so many concurrent changes cost about one disk flush. Each journal line
+ * carries a CRC-32: a `kill -9` at any moment leaves every change acknowledged and at most
+ * an unacknowledged tail, which the next open drops. Full logs are folded into the record
+ * files in the background (temporary file, fsync, rename, one folder fsync per folder),
+ * and so is everything on open and on close, so a closed store is plain record files. On
+ * open, temporary files are discarded and every record and journal line is checked (a
+ * corrupt one is `VDXP_STORE_CORRUPT`, never skipped). Blobs are written durably on their own
+ * (temporary file, fsync, rename, folder fsync). One process at a time: `LOCK` holds pid, host
+ * and start time; a lock whose process is gone is taken over, and so are the leases its
+ * workers held (work claimed by a killed process is claimable at once). Indexes live in
+ * memory, and so do leases: a claim writes nothing (a lease on disk could only be dropped on
+ * the next open), it rides along with the record's next durable change.
  *
  * @example
  * ```ts
@@ -55,24 +62,42 @@ export class FileStore implements Store {
   readonly #inboxByAxisDocId = new Map<string, string>();
   readonly #inboxByDocument = new Map<string, string>();
   readonly #quarantineByAxisDocId = new Map<string, string>();
-  #queue: Promise<unknown> = Promise.resolve();
+  readonly #folders: ReadonlyMap<string, RecordFolder<{ readonly id: string }>>;
+  readonly #journalDir: string;
+  readonly #compactAfterBytes: number;
+  #journal: RecordJournal | undefined;
+  /** Changes waiting for the next batch. */
+  #ops: Op[] = [];
+  #draining: Promise<void> | undefined;
+  /** Records changed in the journal since the last rotation (ids, by folder). */
+  #dirty = new Map<RecordFolder<{ readonly id: string }>, Set<string>>();
+  /** Logs whose compaction failed (retried with the next one). */
+  #oldLogs: string[] = [];
+  #compaction: Promise<void> | undefined;
   #closed: Promise<void> | undefined;
 
-  private constructor(dir: string, target: DurableTarget, lock: FileLock) {
+  private constructor(dir: string, target: DurableTarget, lock: FileLock, compactAfterBytes: number) {
     this.#dir = dir;
     this.#target = target;
     this.#lock = lock;
+    this.#journalDir = join(dir, 'journal');
+    this.#compactAfterBytes = compactAfterBytes;
     this.#outbox = new RecordFolder(join(dir, 'outbox'), RECORD_SCHEMAS.outbox, target);
     this.#inbox = new RecordFolder(join(dir, 'inbox'), RECORD_SCHEMAS.inbox, target);
     this.#statuses = new RecordFolder(join(dir, 'statuses'), RECORD_SCHEMAS.statuses, target);
     this.#decisions = new RecordFolder(join(dir, 'decisions'), RECORD_SCHEMAS.decisions, target);
     this.#quarantine = new RecordFolder(join(dir, 'quarantine'), RECORD_SCHEMAS.quarantine, target);
     this.#marks = new RecordFolder(join(dir, 'marks'), RECORD_SCHEMAS.marks, target);
+    this.#folders = new Map<string, RecordFolder<{ readonly id: string }>>([
+      ['outbox', this.#outbox], ['inbox', this.#inbox], ['statuses', this.#statuses],
+      ['decisions', this.#decisions], ['quarantine', this.#quarantine], ['marks', this.#marks],
+    ] as [string, RecordFolder<{ readonly id: string }>][]);
   }
 
   /**
    * Opens (or creates) a store: takes the lock, discards temporary files, reads and checks
-   * every record, builds the indexes.
+   * every record, replays the journal (dropping an unacknowledged tail) and folds it into the
+   * record files, builds the indexes.
    * @throws {ConfigError} VDXP_CONFIG_INVALID for bad options
    * @throws {StoreError} VDXP_STORE_LOCKED (a live process holds it), VDXP_STORE_CORRUPT, VDXP_STORE_IO
    */
@@ -92,7 +117,7 @@ export class FileStore implements Store {
       for (const name of await readdir(tmpDir)) {
         if (!name.startsWith('lock-')) await rm(join(tmpDir, name), { force: true });
       }
-      const store = new FileStore(o.dir, { tmpDir, fsync: o.fsync, folders: new FolderSync() }, lock);
+      const store = new FileStore(o.dir, { tmpDir, fsync: o.fsync, folders: new FolderSync() }, lock, o.compactAfterBytes);
       await store.#load();
       return store;
     } catch (e) {
@@ -102,12 +127,15 @@ export class FileStore implements Store {
   }
 
   async #load(): Promise<void> {
-    for (const folder of [this.#outbox, this.#inbox, this.#statuses, this.#decisions, this.#quarantine, this.#marks]) await folder.load();
-    for (const e of this.#inbox.values()) {
-      this.#inboxByAxisDocId.set(e.axisDocId, e.id);
-      this.#inboxByDocument.set(inboxDocumentKey(e), e.id);
+    for (const folder of this.#folders.values()) await folder.load();
+    const journal = await readJournal(this.#journalDir);
+    for (const batch of journal.batches) {
+      for (const [name, value] of batch) {
+        const folder = this.#folders.get(name);
+        if (!folder) throw new StoreError('VDXP_STORE_CORRUPT', `the journal names an unknown folder "${name.slice(0, 40)}"`, { location: this.#journalDir });
+        this.#markDirty(folder, folder.replay(value, this.#journalDir).id);
+      }
     }
-    for (const q of this.#quarantine.values()) this.#quarantineByAxisDocId.set(q.axisDocId, q.id);
     // the lock makes this the only process: leases on disk belong to processes that are gone
     for (const folder of [this.#outbox, this.#inbox] as RecordFolder<{ id: string; lease?: unknown }>[]) {
       for (const r of folder.values()) {
@@ -116,14 +144,152 @@ export class FileStore implements Store {
         folder.records.set(r.id, freeze(free));
       }
     }
+    this.#rebuildIndexes();
+    this.#journal = await RecordJournal.create(this.#journalDir, journal.nextSeq, this.#target.fsync);
+    if (journal.logs.length > 0) await this.#compact([...journal.logs], this.#takeDirty());
   }
 
-  /** Runs a change after every earlier one (one writer at a time inside the process). */
-  #exclusive<T>(fn: () => Promise<T>): Promise<T> {
+  #rebuildIndexes(): void {
+    this.#inboxByAxisDocId.clear();
+    this.#inboxByDocument.clear();
+    this.#quarantineByAxisDocId.clear();
+    for (const e of this.#inbox.values()) {
+      this.#inboxByAxisDocId.set(e.axisDocId, e.id);
+      this.#inboxByDocument.set(inboxDocumentKey(e), e.id);
+    }
+    for (const q of this.#quarantine.values()) this.#quarantineByAxisDocId.set(q.axisDocId, q.id);
+  }
+
+  // --- batches -------------------------------------------------------------------------------
+
+  /**
+   * Queues a change. `fn` runs synchronously, in order with every other change, against the
+   * records as the batch being built sees them; what it stages is written with its batch, and
+   * the promise settles when that batch is durable (or has failed).
+   */
+  #change<T>(fn: () => T): Promise<T> {
+    return this.#enqueue(fn, false);
+  }
+
+  /** Queues a claim: it runs once the changes queued before it are durable, and writes nothing. */
+  #claim<T>(fn: () => T): Promise<T> {
+    return this.#enqueue(fn, true);
+  }
+
+  #enqueue<T>(fn: () => T, claim: boolean): Promise<T> {
     if (this.#closed) return Promise.reject(new StoreError('VDXP_STORE_IO', 'the store is closed'));
-    const run = this.#queue.then(fn, fn);
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return new Promise<T>((resolve, reject) => {
+      this.#ops.push({ fn, claim, resolve: resolve as (v: unknown) => void, reject });
+      this.#drain();
+    });
+  }
+
+  #drain(): void {
+    if (this.#draining) return;
+    this.#draining = (async () => {
+      while (this.#ops.length > 0) await this.#runBatch(this.#ops.splice(0));
+    })().finally(() => {
+      this.#draining = undefined;
+      if (this.#ops.length > 0) this.#drain();
+    });
+  }
+
+  async #runBatch(ops: Op[]): Promise<void> {
+    let done: { op: Op; value: unknown }[] = [];
+    for (const op of ops) {
+      if (op.claim && done.length > 0) {
+        await this.#commit(done);
+        done = [];
+      }
+      let value: unknown;
+      try {
+        value = op.fn();
+      } catch (e) {
+        op.reject(e);
+        continue;
+      }
+      if (op.claim) op.resolve(value);
+      else done.push({ op, value });
+    }
+    if (done.length > 0) await this.#commit(done);
+  }
+
+  /** Writes the staged records as one journal line, then publishes them and settles `done`. */
+  async #commit(done: { op: Op; value: unknown }[]): Promise<void> {
+    const changes: JournalChange[] = [];
+    for (const [name, folder] of this.#folders) for (const r of folder.staged()) changes.push([name, r]);
+    if (changes.length > 0) {
+      try {
+        await this.#journal!.append(changes);
+      } catch (e) {
+        for (const folder of this.#folders.values()) folder.discard();
+        this.#rebuildIndexes();
+        for (const d of done) d.op.reject(e);
+        return;
+      }
+      for (const folder of this.#folders.values()) for (const r of folder.publish()) this.#markDirty(folder, r.id);
+    }
+    for (const d of done) d.op.resolve(d.value);
+    if (this.#journal!.size >= this.#compactAfterBytes && !this.#compaction) await this.#startCompaction();
+  }
+
+  /** Starts a new log and folds the full one into the record files in the background. */
+  async #startCompaction(): Promise<void> {
+    let old: string;
+    try {
+      old = await this.#journal!.rotate();
+    } catch {
+      return; // the log grows on; the next batch tries again
+    }
+    const logs = [...this.#oldLogs.splice(0), old];
+    const dirty = this.#takeDirty();
+    this.#compaction = this.#compact(logs, dirty)
+      .catch(() => {
+        // nothing is lost (the logs stay and replay on open); the next compaction takes them again
+        this.#oldLogs.unshift(...logs);
+        for (const [folder, ids] of dirty) for (const id of ids) this.#markDirty(folder, id);
+      })
+      .finally(() => {
+        this.#compaction = undefined;
+      });
+  }
+
+  #markDirty(folder: RecordFolder<{ readonly id: string }>, id: string): void {
+    let ids = this.#dirty.get(folder);
+    if (!ids) this.#dirty.set(folder, (ids = new Set()));
+    ids.add(id);
+  }
+
+  #takeDirty(): Map<RecordFolder<{ readonly id: string }>, Set<string>> {
+    const dirty = this.#dirty;
+    this.#dirty = new Map();
+    return dirty;
+  }
+
+  /**
+   * Folds logs into the record files: writes the current version of every record they
+   * changed (at least as new as the logs), fsyncs each folder once, then deletes the logs.
+   * A crash at any point leaves the logs, which replay over the files to the same result.
+   */
+  async #compact(logs: readonly string[], dirty: Map<RecordFolder<{ readonly id: string }>, Set<string>>): Promise<void> {
+    const jobs: (() => Promise<void>)[] = [];
+    for (const [folder, ids] of dirty) {
+      for (const id of ids) {
+        const record = folder.get(id);
+        if (record) jobs.push(() => folder.writeFile(record));
+      }
+    }
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: Math.min(COMPACTION_WRITERS, jobs.length) }, async () => {
+        while (next < jobs.length) await jobs[next++]!();
+      }),
+    );
+    if (this.#target.fsync) {
+      for (const folder of dirty.keys()) await syncDir(folder.dir);
+    }
+    for (const log of logs) await rm(log, { force: true });
+    if (this.#target.fsync) await syncDir(this.#journalDir);
   }
 
   #open(): void {
@@ -147,10 +313,10 @@ export class FileStore implements Store {
 
   async addOutbox(entry: NewOutboxEntry): Promise<AddResult<OutboxEntry>> {
     assertStoreId(entry.id, 'addOutbox');
-    return this.#exclusive(async () => {
-      const existing = this.#outbox.get(entry.id);
+    return this.#change(() => {
+      const existing = this.#outbox.current(entry.id);
       if (existing) return { created: false, record: existing };
-      const record = await this.#outbox.put({ ...entry, version: 1, state: 'pending', attempts: 0 });
+      const record = this.#outbox.stage({ ...entry, version: 1, state: 'pending', attempts: 0 });
       return { created: true, record };
     });
   }
@@ -170,7 +336,7 @@ export class FileStore implements Store {
   }
 
   claimOutbox(options: ClaimOptions): Promise<OutboxEntry[]> {
-    return this.#exclusive(async () => {
+    return this.#claim(() => {
       const lease = leaseFor(options);
       const due = this.#outbox.values().filter((e) => isOutboxClaimable(e, options.now)).sort(byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
       const out: OutboxEntry[] = [];
@@ -180,11 +346,11 @@ export class FileStore implements Store {
   }
 
   updateOutbox(id: string, patch: OutboxPatch, expect?: UpdateExpectation): Promise<OutboxEntry> {
-    return this.#exclusive(async () => {
-      const current = this.#outbox.get(id);
+    return this.#change(() => {
+      const current = this.#outbox.current(id);
       if (!current) throw new StoreError('VDXP_STORE_NOT_FOUND', `no outbox entry ${id}`);
       checkExpectation(current, expect, `outbox entry ${id}`);
-      return this.#outbox.put(applyPatch(current, patch));
+      return this.#outbox.stage(applyPatch(current, patch));
     });
   }
 
@@ -192,15 +358,15 @@ export class FileStore implements Store {
 
   async addInbox(entry: NewInboxEntry): Promise<AddInboxResult> {
     assertStoreId(entry.id, 'addInbox');
-    return this.#exclusive(async () => {
+    return this.#change(() => {
       const byDocId = this.#inboxByAxisDocId.get(entry.axisDocId);
-      if (byDocId) return { status: 'duplicate', matchedBy: 'axisDocId', entry: this.#inbox.get(byDocId)! };
+      if (byDocId) return { status: 'duplicate', matchedBy: 'axisDocId', entry: this.#inbox.current(byDocId)! };
       const key = inboxDocumentKey(entry);
       const byDocument = this.#inboxByDocument.get(key);
-      if (byDocument) return { status: 'duplicate', matchedBy: 'document', entry: this.#inbox.get(byDocument)! };
-      const existing = this.#inbox.get(entry.id);
+      if (byDocument) return { status: 'duplicate', matchedBy: 'document', entry: this.#inbox.current(byDocument)! };
+      const existing = this.#inbox.current(entry.id);
       if (existing) return { status: 'duplicate', matchedBy: 'axisDocId', entry: existing };
-      const record = await this.#inbox.put({ ...entry, version: 1, withdrawn: entry.withdrawn ?? false });
+      const record = this.#inbox.stage({ ...entry, version: 1, withdrawn: entry.withdrawn ?? false });
       this.#inboxByAxisDocId.set(record.axisDocId, record.id);
       this.#inboxByDocument.set(key, record.id);
       return { status: 'created', entry: record };
@@ -222,7 +388,7 @@ export class FileStore implements Store {
   }
 
   claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]> {
-    return this.#exclusive(async () => {
+    return this.#claim(() => {
       const lease = leaseFor(options);
       const due = this.#inbox.values().filter((e) => isInboxClaimable(e, options.now)).sort(byKeys((e) => e.receivedAt, (e) => e.id));
       const out: InboxEntry[] = [];
@@ -232,22 +398,22 @@ export class FileStore implements Store {
   }
 
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry> {
-    return this.#exclusive(async () => {
-      const current = this.#inbox.get(id);
+    return this.#change(() => {
+      const current = this.#inbox.current(id);
       if (!current) throw new StoreError('VDXP_STORE_NOT_FOUND', `no inbox entry ${id}`);
       checkExpectation(current, expect, `inbox entry ${id}`);
-      return this.#inbox.put(applyPatch(current, patch));
+      return this.#inbox.stage(applyPatch(current, patch));
     });
   }
 
   // --- statuses, decisions, quarantine, marks ---------------------------------------------------
 
   addStatus(record: NewStatusRecord): Promise<AddResult<StatusRecord>> {
-    return this.#exclusive(async () => {
+    return this.#change(() => {
       const id = statusRecordId(record);
-      const existing = this.#statuses.get(id);
+      const existing = this.#statuses.current(id);
       if (existing) return { created: false, record: existing };
-      return { created: true, record: await this.#statuses.put({ ...record, id }) };
+      return { created: true, record: this.#statuses.stage({ ...record, id }) };
     });
   }
 
@@ -261,10 +427,10 @@ export class FileStore implements Store {
 
   async addDecision(decision: NewDecision): Promise<AddResult<Decision>> {
     assertStoreId(decision.id, 'addDecision');
-    return this.#exclusive(async () => {
-      const existing = this.#decisions.get(decision.id);
+    return this.#change(() => {
+      const existing = this.#decisions.current(decision.id);
       if (existing) return { created: false, record: existing };
-      return { created: true, record: await this.#decisions.put({ ...decision, version: 1, state: 'open' }) };
+      return { created: true, record: this.#decisions.stage({ ...decision, version: 1, state: 'open' }) };
     });
   }
 
@@ -283,20 +449,20 @@ export class FileStore implements Store {
   }
 
   updateDecision(id: string, patch: DecisionPatch, expect?: UpdateExpectation): Promise<Decision> {
-    return this.#exclusive(async () => {
-      const current = this.#decisions.get(id);
+    return this.#change(() => {
+      const current = this.#decisions.current(id);
       if (!current) throw new StoreError('VDXP_STORE_NOT_FOUND', `no decision ${id}`);
       checkExpectation(current, expect, `decision ${id}`);
-      return this.#decisions.put(applyPatch(current, patch));
+      return this.#decisions.stage(applyPatch(current, patch));
     });
   }
 
   async addQuarantine(entry: QuarantineEntry): Promise<AddResult<QuarantineEntry>> {
     assertStoreId(entry.id, 'addQuarantine');
-    return this.#exclusive(async () => {
-      const existingId = this.#quarantineByAxisDocId.get(entry.axisDocId) ?? (this.#quarantine.get(entry.id) ? entry.id : undefined);
-      if (existingId) return { created: false, record: this.#quarantine.get(existingId)! };
-      const record = await this.#quarantine.put(entry);
+    return this.#change(() => {
+      const existingId = this.#quarantineByAxisDocId.get(entry.axisDocId) ?? (this.#quarantine.current(entry.id) ? entry.id : undefined);
+      if (existingId) return { created: false, record: this.#quarantine.current(existingId)! };
+      const record = this.#quarantine.stage(entry);
       this.#quarantineByAxisDocId.set(record.axisDocId, record.id);
       return { created: true, record };
     });
@@ -308,21 +474,44 @@ export class FileStore implements Store {
   }
 
   markOnce(key: string, at: string): Promise<boolean> {
-    return this.#exclusive(async () => {
+    return this.#change(() => {
       const id = `m_${createHash('sha256').update(key).digest('hex').slice(0, 40)}`;
-      if (this.#marks.get(id)) return false;
-      await this.#marks.put({ id, key, at });
+      if (this.#marks.current(id)) return false;
+      this.#marks.stage({ id, key, at });
       return true;
     });
   }
 
-  /** Waits for pending changes, releases the lock. Idempotent. */
+  /**
+   * Waits for pending changes, folds the journal into the record files, releases the lock.
+   * Idempotent.
+   * @throws {StoreError} VDXP_STORE_IO when the journal cannot be folded (it stays, and is replayed on the next open)
+   */
   close(): Promise<void> {
     this.#closed ??= (async () => {
-      await this.#queue;
-      await this.#target.folders?.close();
-      await this.#lock.release();
+      try {
+        while (this.#draining) await this.#draining;
+        await this.#compaction;
+        if (this.#journal) {
+          const last = await this.#journal.close();
+          await this.#compact([...this.#oldLogs.splice(0), last], this.#takeDirty());
+        }
+      } finally {
+        await this.#target.folders?.close();
+        await this.#lock.release();
+      }
     })();
     return this.#closed;
   }
 }
+
+/** A queued change or claim. */
+interface Op {
+  readonly fn: () => unknown;
+  readonly claim: boolean;
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: unknown) => void;
+}
+
+/** Record files written at once during a compaction. */
+const COMPACTION_WRITERS = 8;

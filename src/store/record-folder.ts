@@ -1,6 +1,7 @@
 /**
  * One folder of JSON records for {@link FileStore}: one file per record (`<id>.json`), read
- * and checked on open, kept in memory, every change written durably.
+ * and checked on open, kept in memory. Changes are staged, written to the journal in batches,
+ * then published; the record files are rewritten when the journal is compacted.
  * @internal
  * @module
  */
@@ -25,6 +26,7 @@ export class RecordFolder<T extends { readonly id: string }> {
   readonly #dir: string;
   readonly #schema: z.ZodType<T>;
   readonly #target: DurableTarget;
+  readonly #staged = new Map<string, T>();
 
   constructor(dir: string, schema: z.ZodType<T>, target: DurableTarget) {
     this.#dir = dir;
@@ -64,24 +66,69 @@ export class RecordFolder<T extends { readonly id: string }> {
       } catch (e) {
         throw new StoreError('VDXP_STORE_CORRUPT', `record ${name} is not valid JSON; restore it from a backup or move it away`, { cause: e, location: path });
       }
-      const parsed = this.#schema.safeParse(value);
-      if (!parsed.success) {
-        const first = parsed.error.issues[0];
-        throw new StoreError('VDXP_STORE_CORRUPT', `record ${name} is malformed (${first ? `${first.path.join('.')}: ${first.message}` : 'schema'})`, { location: path });
-      }
-      if (`${parsed.data.id}.json` !== name) {
+      const record = this.#check(value, name, path);
+      if (`${record.id}.json` !== name) {
         throw new StoreError('VDXP_STORE_CORRUPT', `record ${name} carries another id`, { location: path });
       }
-      this.records.set(parsed.data.id, freeze(parsed.data));
+      this.records.set(record.id, freeze(record));
     }
   }
 
-  /** Writes a record durably, then keeps it in memory. */
-  async put(record: T): Promise<T> {
+  /**
+   * Applies a record replayed from the journal.
+   * @throws {StoreError} VDXP_STORE_CORRUPT when it breaks its schema
+   */
+  replay(value: unknown, location: string): T {
+    const record = freeze(this.#check(value, `${String((value as { id?: unknown }).id)} in the journal`, location));
+    this.records.set(record.id, record);
+    return record;
+  }
+
+  #check(value: unknown, name: string, location: string): T {
+    const parsed = this.#schema.safeParse(value);
+    if (!parsed.success) {
+      const first = parsed.error.issues[0];
+      throw new StoreError('VDXP_STORE_CORRUPT', `record ${name} is malformed (${first ? `${first.path.join('.')}: ${first.message}` : 'schema'})`, { location });
+    }
+    return parsed.data;
+  }
+
+  /**
+   * Stages a record for the next journal batch: changes that follow in the same batch see it
+   * through {@link current}; readers see it only after {@link publish}.
+   */
+  stage(record: T): T {
     const frozen = freeze(structuredClone(record));
-    await writeDurably(this.#target, this.#dir, `${record.id}.json`, JSON.stringify(frozen));
-    this.records.set(record.id, frozen);
+    this.#staged.set(record.id, frozen);
     return frozen;
+  }
+
+  /** The staged records (the batch being built). */
+  staged(): T[] {
+    return [...this.#staged.values()];
+  }
+
+  /** Makes the staged records visible (their batch is durable); returns them. */
+  publish(): T[] {
+    const out = [...this.#staged.values()];
+    for (const r of out) this.records.set(r.id, r);
+    this.#staged.clear();
+    return out;
+  }
+
+  /** Drops the staged records (their batch failed). */
+  discard(): void {
+    this.#staged.clear();
+  }
+
+  /** Writes one record file durably (compaction), without the folder fsync: the caller syncs the folder once. */
+  async writeFile(record: T): Promise<void> {
+    await writeDurably({ ...this.#target, folders: undefined }, this.#dir, `${record.id}.json`, JSON.stringify(record), { syncFolder: false });
+  }
+
+  /** The folder's path. */
+  get dir(): string {
+    return this.#dir;
   }
 
   /** Replaces a record in memory only (for state that must not outlive the process: leases). */
@@ -89,6 +136,11 @@ export class RecordFolder<T extends { readonly id: string }> {
     const frozen = freeze(structuredClone(record));
     this.records.set(record.id, frozen);
     return frozen;
+  }
+
+  /** The record as the batch being built sees it (staged, else published). */
+  current(id: string): T | undefined {
+    return this.#staged.get(id) ?? this.records.get(id);
   }
 
   get(id: string): T | undefined {

@@ -149,17 +149,23 @@ describe('FileStore leases', () => {
       id: 'o1', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
       nextAttemptAt: now, createdAt: now,
     });
-    const file = join(dir, 'outbox', 'o1.json');
-    const before = await readFile(file, 'utf8');
+    const journal = join(dir, 'journal', '000000000001.log');
+    const before = await readFile(journal, 'utf8');
+    expect(before.trim().split('\n')).toHaveLength(1);
     const later = new Date(Date.parse(now) + 1000);
     const [claimed] = await store.claimOutbox({ workerId: 'w1', limit: 5, leaseMs: 60_000, now: later });
     expect(claimed).toMatchObject({ id: 'o1', version: 2, lease: { workerId: 'w1' } });
-    expect(await readFile(file, 'utf8')).toBe(before);
+    expect(await readFile(journal, 'utf8')).toBe(before);
     expect((await store.getOutbox('o1'))!.lease).toMatchObject({ workerId: 'w1' });
     expect(await store.claimOutbox({ workerId: 'w2', limit: 5, leaseMs: 60_000, now: later })).toEqual([]);
     await store.updateOutbox('o1', { state: 'sending' }, { version: 2 });
-    expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ state: 'sending', version: 3, lease: { workerId: 'w1' } });
+    const lines = (await readFile(journal, 'utf8')).trim().split('\n');
+    expect(lines).toHaveLength(2);
+    expect(JSON.parse(lines[1]!.slice(9))).toEqual([['outbox', expect.objectContaining({ id: 'o1', state: 'sending', version: 3, lease: expect.objectContaining({ workerId: 'w1' }) })]]);
     await store.close();
+    // closed: the journal is folded into the record file
+    expect(JSON.parse(await readFile(join(dir, 'outbox', 'o1.json'), 'utf8'))).toMatchObject({ state: 'sending', version: 3 });
+    expect(await readdir(join(dir, 'journal'))).toEqual([]);
   });
 });
 
@@ -174,7 +180,7 @@ describe('FileStore folder handles', () => {
     return out.sort();
   }
 
-  test('keeps a handle per folder for the fsync of its renames, and closes them with the store', async () => {
+  test('keeps the journal log and the blob folder open while in use, and closes them with the store', async () => {
     const store = await FileStore.open({ dir });
     const blob = await store.putBlob(Buffer.from('x'));
     for (const id of ['o1', 'o2', 'o3']) {
@@ -183,7 +189,7 @@ describe('FileStore folder handles', () => {
         nextAttemptAt: now, createdAt: now,
       });
     }
-    expect(await openFolders()).toEqual([join(dir, 'blobs'), join(dir, 'outbox')]);
+    expect(await openFolders()).toEqual([join(dir, 'blobs'), join(dir, 'journal', '000000000001.log')]);
     await store.close();
     expect(await openFolders()).toEqual([]);
     const again = await FileStore.open({ dir });

@@ -1,0 +1,137 @@
+import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { FileStore } from '../../src/store/file-store.js';
+import type { BlobInfo, NewOutboxEntry } from '../../src/store/store.js';
+
+const code = (c: string) => expect.objectContaining({ code: c });
+const now = '2025-03-10T02:00:00.000Z';
+const entry = (id: string, blob: BlobInfo): NewOutboxEntry => ({
+  id, documentId: `D${id}`, messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: `${id}/X` },
+  nextAttemptAt: now, createdAt: now,
+});
+/** A journal line as FileStore writes it. */
+const line = (changes: unknown): string => {
+  const body = Buffer.from(JSON.stringify(changes));
+  return `${crc32(body).toString(16).padStart(8, '0')} ${body.toString()}\n`;
+};
+
+let dir: string;
+let copy: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vdxp-journal-'));
+  copy = `${dir}-crash`;
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+  await rm(copy, { recursive: true, force: true });
+});
+
+/**
+ * Opens a store, adds `ids`, and copies the folder while the store is still open (the state a
+ * crash leaves: the journal not yet folded into record files); the copy's lock is dropped, as
+ * if its process were gone. Returns the copy's current log.
+ */
+async function crashedCopy(ids: string[]): Promise<{ log: string; blob: BlobInfo }> {
+  const store = await FileStore.open({ dir });
+  const blob = await store.putBlob(Buffer.from('x'));
+  for (const id of ids) await store.addOutbox(entry(id, blob));
+  await cp(dir, copy, { recursive: true });
+  await rm(join(copy, 'LOCK'));
+  await store.close();
+  return { log: join(copy, 'journal', '000000000001.log'), blob };
+}
+
+describe('FileStore journal', () => {
+  test('a crash leaves the changes in the journal; the next open replays them and folds them into record files', async () => {
+    const { log } = await crashedCopy(['o1', 'o2']);
+    expect((await readFile(log, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect(await readdir(join(copy, 'outbox'))).toEqual([]);
+    const store = await FileStore.open({ dir: copy });
+    expect((await store.listOutbox()).map((e) => e.id)).toEqual(['o1', 'o2']);
+    // folded on open: record files written, the old log gone, a fresh one open
+    expect((await readdir(join(copy, 'outbox'))).sort()).toEqual(['o1.json', 'o2.json']);
+    expect(await readdir(join(copy, 'journal'))).toEqual(['000000000002.log']);
+    await store.close();
+    expect(await readdir(join(copy, 'journal'))).toEqual([]);
+  });
+
+  test('an unacknowledged tail (a torn line, or a damaged last line) is dropped', async () => {
+    const { log, blob } = await crashedCopy(['o1']);
+    const torn = line([['outbox', { ...entry('o9', blob), version: 1, state: 'pending', attempts: 0 }]]);
+    await appendFile(log, torn.slice(0, 40));
+    let store = await FileStore.open({ dir: copy });
+    expect((await store.listOutbox()).map((e) => e.id)).toEqual(['o1']);
+    await store.close();
+    // a whole last line whose checksum fails: a write cut short inside, never acknowledged
+    await cp(dir, copy, { recursive: true, force: true });
+    await writeFile(join(copy, 'journal', '000000000001.log'), line([['outbox', { ...entry('o2', blob), version: 1, state: 'pending', attempts: 0 }]]).replace('"o2"', '"o3"'));
+    store = await FileStore.open({ dir: copy });
+    expect((await store.getOutbox('o2'))).toBeUndefined();
+    expect((await store.getOutbox('o3'))).toBeUndefined();
+    await store.close();
+  });
+
+  test('a damaged line followed by an intact one is VDXP_STORE_CORRUPT, and the store is not opened', async () => {
+    const { log } = await crashedCopy(['o1', 'o2']);
+    const text = await readFile(log, 'utf8');
+    await writeFile(log, text.replace('"o1"', '"o7"'));
+    await expect(FileStore.open({ dir: copy })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+    // nothing was folded or deleted, and the lock was released
+    expect(await readdir(join(copy, 'journal'))).toContain('000000000001.log');
+    await writeFile(log, text);
+    await (await FileStore.open({ dir: copy })).close();
+  });
+
+  test('an intact line with a record that breaks its schema, or an unknown folder, is VDXP_STORE_CORRUPT', async () => {
+    const { log, blob } = await crashedCopy(['o1']);
+    const text = await readFile(log, 'utf8');
+    await writeFile(log, text + line([['outbox', { ...entry('o2', blob), version: 1, state: 'lost', attempts: 0 }]]));
+    await expect(FileStore.open({ dir: copy })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+    await writeFile(log, text + line([['elsewhere', { id: 'x' }]]));
+    await expect(FileStore.open({ dir: copy })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+  });
+
+  test('concurrent changes are written together: many records, few journal lines, every one durable', async () => {
+    const store = await FileStore.open({ dir });
+    const blob = await store.putBlob(Buffer.from('x'));
+    const ids = Array.from({ length: 60 }, (_, i) => `c${i}`);
+    const results = await Promise.all(ids.map((id) => store.addOutbox(entry(id, blob))));
+    expect(results.every((r) => r.created)).toBe(true);
+    const lines = (await readFile(join(dir, 'journal', '000000000001.log'), 'utf8')).trim().split('\n');
+    expect(lines.length).toBeLessThan(ids.length);
+    expect(lines.flatMap((l) => JSON.parse(l.slice(9)) as unknown[])).toHaveLength(ids.length);
+    // a duplicate and an update in the same batch see the staged record
+    const [dup, upd] = await Promise.all([store.addOutbox(entry('c0', blob)), store.updateOutbox('c1', { state: 'sent', axisDocId: 'ax1' }, { version: 1 })]);
+    expect(dup.created).toBe(false);
+    expect(upd).toMatchObject({ version: 2, state: 'sent' });
+    await expect(store.updateOutbox('c1', { state: 'failed' }, { version: 1 })).rejects.toThrow(code('VDXP_STORE_CONFLICT'));
+    await store.close();
+    const again = await FileStore.open({ dir });
+    expect(await again.listOutbox()).toHaveLength(60);
+    expect(await again.getOutbox('c1')).toMatchObject({ version: 2, state: 'sent', axisDocId: 'ax1' });
+    await again.close();
+  });
+
+  test('a full log is folded into the record files in the background while changes go on', async () => {
+    const store = await FileStore.open({ dir, compactAfterBytes: 4096 });
+    const blob = await store.putBlob(Buffer.from('x'));
+    for (let i = 0; i < 40; i++) await store.addOutbox(entry(`f${String(i).padStart(2, '0')}`, blob));
+    // wait for the background compactions to finish: the first records reach their files
+    for (let i = 0; i < 200 && !(await readdir(join(dir, 'outbox'))).includes('f00.json'); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await readdir(join(dir, 'outbox'))).toContain('f00.json');
+    const logs = await readdir(join(dir, 'journal'));
+    expect(logs.length).toBeGreaterThanOrEqual(1);
+    expect(logs[0]).not.toBe('000000000001.log');
+    await store.close();
+    const again = await FileStore.open({ dir });
+    expect((await again.listOutbox()).map((e) => e.id)).toEqual(Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, '0')}`));
+    await again.close();
+  });
+
+  test('compactAfterBytes is checked', async () => {
+    await expect(FileStore.open({ dir, compactAfterBytes: 10 })).rejects.toThrow(code('VDXP_CONFIG_INVALID'));
+  });
+});
