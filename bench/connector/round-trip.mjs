@@ -1,6 +1,7 @@
-// Connector round trip on loopback: BENCH_ROUNDTRIP_DOCS (1000) small documents sent by one
-// connector, received by another (stored, acked), status 01 returned and recorded by the
-// sender; both with FileStores (fsync on) and a LocalAxis in this process. Every axis request
+// Connector round trip on loopback: BENCH_ROUNDTRIP_DOCS (1000) small documents handed to one
+// connector (8 `send` calls in flight), received by another (stored, acked), status 01
+// returned and recorded by the sender; both with FileStores (fsync on) and a LocalAxis in
+// this process; connectors with their default concurrency. Every axis request
 // the connectors make is counted by operation (the `vdxp:axis:request` channel).
 //
 // Baseline, the transport ceiling: a fresh LocalAxis answering the same number of requests of
@@ -88,7 +89,11 @@ async function connectorRun(run, docs) {
     const started = performance.now();
     sender.start();
     receiver.start();
-    for (let i = 0; i < docs; i++) await sender.send(letter(run, i));
+    // the agency system hands documents over from 8 desks at once (as the baseline has 8 requests in flight)
+    let next = 0;
+    await Promise.all(Array.from({ length: 8 }, async () => {
+      while (next < docs) await sender.send(letter(run, next++));
+    }));
     for (;;) {
       const back = (await stores[0].listStatuses({ direction: 'in' })).filter((s) => s.code === '01').length;
       if (back >= docs) break;

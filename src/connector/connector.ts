@@ -2,6 +2,7 @@
  * `Connector`: what an agency's document system embeds to work with the axis.
  * @module
  */
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Organization, StaffInfo } from '../edxml/model.js';
 import type { Decision, QuarantineEntry } from '../store/store.js';
@@ -81,6 +82,8 @@ export class Connector {
   constructor(options: ConnectorOptions) {
     this.#options = resolveConnectorOptions(options);
     const signal = this.#options.signal ?? new AbortController().signal;
+    // every request under way listens to it: `concurrency` sends and receives at once
+    setMaxListeners(Math.max(getMaxListeners(signal), 4 * this.#options.concurrency + 20), signal);
     this.#ctx = {
       options: this.#options,
       store: this.#options.store,
@@ -139,9 +142,17 @@ export class Connector {
     this.#outbox.kick();
     this.#loop = (async () => {
       while (!this.#ctx.halted()) {
-        const pass = await this.runOnce().catch((error: unknown) => this.#events.reportError({ error, phase: 'receive' }));
+        // the outbox runs on its own (kicked by sends and reports, timed for retries), and so
+        // does the hand-over (kicked after each pass): this loop only receives
+        this.#outbox.kick();
+        const received = await this.#inbox.pass().catch(async (error: unknown) => {
+          await this.#events.reportError({ error, phase: 'receive' });
+          return undefined;
+        });
+        this.#handOver.kick();
+        await this.#checkDeadlines();
         if (this.#ctx.halted()) break;
-        if (pass && pass.received.more) continue; // more waiting on the axis: no pause
+        if (received?.more) continue; // more waiting on the axis: no pause
         this.#wake = new AbortController();
         await sleep(this.#options.pollIntervalMs, undefined, { signal: this.#wake.signal }).catch(() => undefined);
       }
@@ -159,6 +170,7 @@ export class Connector {
     this.#wake?.abort();
     await this.#loop;
     this.#loop = undefined;
+    await this.#handOver.idle();
     await this.#outbox.stop();
   }
 
@@ -166,13 +178,19 @@ export class Connector {
   async runOnce(): Promise<PassResult> {
     const sent = await this.#outbox.pass();
     const received = await this.#inbox.pass();
+    await this.#handOver.idle();
     const handedOver = await this.#handOver.pass();
+    await this.#checkDeadlines();
+    return { sent, received, handedOver };
+  }
+
+  /** Checks deadlines, at most once a minute. */
+  async #checkDeadlines(): Promise<void> {
     const now = this.#ctx.now().getTime();
     if (this.#options.deadlines !== undefined && now - this.#lastDeadlineCheck >= 60_000) {
       this.#lastDeadlineCheck = now;
       await checkOverdue(this.#ctx).catch((error: unknown) => this.#events.reportError({ error, phase: 'deadlines' }));
     }
-    return { sent, received, handedOver };
   }
 
   /**

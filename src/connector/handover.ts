@@ -21,9 +21,36 @@ function isDocument(entry: InboxEntry): boolean {
 /** Hands stored entries over. */
 export class HandOver {
   readonly #ctx: ConnectorContext;
+  #running: Promise<void> | undefined;
+  #again = false;
 
   constructor(ctx: ConnectorContext) {
     this.#ctx = ctx;
+  }
+
+  /**
+   * Runs a pass soon, beside the receive loop (now, or right after the one under way): what
+   * was stored is handed over while the next packages are fetched. Errors go to the `error`
+   * event.
+   */
+  kick(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = (async () => {
+      do {
+        this.#again = false;
+        await this.pass().catch((error: unknown) => this.#ctx.events.reportError({ error, phase: 'handover' }));
+      } while (this.#again && !this.#ctx.halted());
+    })().finally(() => {
+      this.#running = undefined;
+    });
+  }
+
+  /** Waits for the pass under way (started by {@link kick}). */
+  async idle(): Promise<void> {
+    while (this.#running) await this.#running;
   }
 
   /** One pass; returns how many entries were handed over. */

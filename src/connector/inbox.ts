@@ -3,7 +3,9 @@
  * each package (streamed into the store), read it (an unreadable one is quarantined and
  * acked `fail` with the reason), verify signatures by policy, store it durably
  * (de-duplicated by the store), run what follows arrival (01, decisions, statuses), and only
- * then ack `done`.
+ * then ack `done`. Up to `concurrency` packages are fetched and read at once; storing and
+ * what follows keep the list's order for packages about the same document, and a request
+ * (revoke, update, replacement, take-back) waits for everything listed before it.
  * @module
  */
 import { AxisError, isVdxpError } from '../errors.js';
@@ -13,7 +15,8 @@ import type { ReceivedEdoc } from '../transport/responses.js';
 import type { BlobInfo, InboxEntry, VerificationSummary } from '../store/store.js';
 import { afterArrival } from './arrival.js';
 import { readBlob, type ConnectorContext } from './context.js';
-import { idPart, operationKey, summarizeEdoc, summarizeStatus } from './message-facts.js';
+import { idPart, operationKey, operationName, summarizeEdoc, summarizeStatus } from './message-facts.js';
+import { BARRIER, runOrdered, type TaskKeys } from './ordered-tasks.js';
 import type { OutboxWorker } from './outbox.js';
 import { verifyReceived, type VerificationSettings } from './verification.js';
 
@@ -51,34 +54,44 @@ export class InboxReceiver {
   async pass(): Promise<ReceivePassResult> {
     const result = { stored: 0, duplicates: 0, quarantined: 0, failed: 0, more: false };
     for (const messageType of ['edoc', 'status'] as const) {
+      if (this.#ctx.halted()) return result;
       const { items } = await this.#ctx.options.axis.getReceivedEdocList({ messageType, signal: this.#ctx.signal });
       if (items.length > this.#ctx.options.batchSize) result.more = true;
-      for (const item of items.slice(0, this.#ctx.options.batchSize)) {
-        if (this.#ctx.halted()) return result;
-        if (this.#inFlight.has(item.docId)) continue;
-        this.#inFlight.add(item.docId);
-        try {
-          result[await this.#receive(item, messageType)]++;
-        } catch (error) {
+      const batch = items.slice(0, this.#ctx.options.batchSize).filter((item) => !this.#inFlight.has(item.docId));
+      for (const item of batch) this.#inFlight.add(item.docId);
+      try {
+        const outcomes = await runOrdered(batch, {
+          concurrency: this.#ctx.options.concurrency,
+          prepare: (item) => this.#prepare(item, messageType),
+          keysOf: (p) => p.keys,
+          run: async (p, item) => {
+            if (p.kind === 'skipped' || this.#ctx.halted()) return;
+            result[await this.#finish(p, item, messageType)]++;
+          },
+        });
+        for (const [i, outcome] of outcomes.entries()) {
+          if (outcome.status === 'fulfilled') continue;
           result.failed++;
-          await this.#ctx.events.reportError({ error, phase: 'receive', axisDocId: item.docId });
-        } finally {
-          this.#inFlight.delete(item.docId);
+          await this.#ctx.events.reportError({ error: outcome.reason, phase: 'receive', axisDocId: batch[i]!.docId });
         }
+      } finally {
+        for (const item of batch) this.#inFlight.delete(item.docId);
       }
     }
     return result;
   }
 
-  async #receive(item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<'stored' | 'duplicates' | 'quarantined'> {
+  /** Fetches, reads and verifies one package (concurrently with others). */
+  async #prepare(item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<Prepared> {
     const { store, options } = this.#ctx;
+    if (this.#ctx.halted()) return { kind: 'skipped', keys: [] };
     const known = (await store.listInbox({ axisDocId: item.docId }))[0];
     let blob: BlobInfo;
     if (known) {
       blob = known.blob;
     } else {
       const fetched = await this.#fetch(item.docId);
-      if ('reason' in fetched) return this.#quarantine(item, listed, fetched.reason, undefined);
+      if ('reason' in fetched) return { kind: 'quarantine', reason: fetched.reason, keys: [] };
       blob = fetched.blob;
     }
     const bytes = await readBlob(store, blob.ref);
@@ -87,12 +100,20 @@ export class InboxReceiver {
       message = parseEdxml(bytes, { maxBytes: options.maxPackageBytes, now: this.#ctx.now });
     } catch (e) {
       if (!isVdxpError(e) || !(e.code.startsWith('VDXP_EDXML') || e.code === 'VDXP_INPUT_INVALID')) throw e;
-      return this.#quarantine(item, listed, { code: e.code, message: e.message.slice(0, 500) }, blob);
+      return { kind: 'quarantine', reason: { code: e.code, message: e.message.slice(0, 500) }, blob, keys: [] };
     }
-    const entry = known ?? (await this.#store(item, message, bytes, blob));
-    const duplicate = known !== undefined || entry.axisDocId !== item.docId;
-    await afterArrival(this.#ctx, this.#outbox, entry, message);
-    await options.axis.updateStatus(item.docId, 'done', { signal: this.#ctx.signal });
+    const verification =
+      !known && message.kind === 'edoc' ? await verifyReceived(this.#verification, { bytes, message, at: this.#ctx.now(), signal: this.#ctx.signal }) : undefined;
+    return { kind: 'ready', known, blob, message, verification, keys: keysOf(message) };
+  }
+
+  /** Stores one prepared package, runs what follows arrival, acks it (in the list's order per document). */
+  async #finish(p: Exclude<Prepared, { kind: 'skipped' }>, item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<'stored' | 'duplicates' | 'quarantined'> {
+    if (p.kind === 'quarantine') return this.#quarantine(item, listed, p.reason, p.blob);
+    const entry = p.known ?? (await this.#store(item, p.message, p.blob, p.verification));
+    const duplicate = p.known !== undefined || entry.axisDocId !== item.docId;
+    await afterArrival(this.#ctx, this.#outbox, entry, p.message);
+    await this.#ctx.options.axis.updateStatus(item.docId, 'done', { signal: this.#ctx.signal });
     return duplicate ? 'duplicates' : 'stored';
   }
 
@@ -114,14 +135,12 @@ export class InboxReceiver {
     return { blob: await store.putBlob(bytes) };
   }
 
-  async #store(item: ReceivedEdoc, message: ParsedEdxml, bytes: Uint8Array, blob: BlobInfo): Promise<InboxEntry> {
+  async #store(item: ReceivedEdoc, message: ParsedEdxml, blob: BlobInfo, verification: VerificationSummary | undefined): Promise<InboxEntry> {
     const agencies = this.#ctx.options.agencies;
     const ours = (id: string | undefined) => (id !== undefined && agencies.some((a) => a.organId === id) ? id : undefined);
     let to: string | undefined = ours(item.to);
-    let verification: VerificationSummary | undefined;
     if (message.kind === 'edoc') {
       to ??= message.to.map((o) => o.organId).find((id) => ours(id));
-      verification = await verifyReceived(this.#verification, { bytes, message, at: this.#ctx.now(), signal: this.#ctx.signal });
     } else {
       to ??= ours(message.responseFor.organId);
     }
@@ -158,6 +177,25 @@ export class InboxReceiver {
     await this.#ctx.events.reportError({ error: new Error(`package ${item.docId} quarantined: ${reason.code}`), phase: 'receive', axisDocId: item.docId });
     return 'quarantined';
   }
+}
+
+/** One package, fetched, read and verified. */
+type Prepared =
+  | { readonly kind: 'skipped'; readonly keys: TaskKeys }
+  | { readonly kind: 'quarantine'; readonly reason: { code: string; message: string }; readonly blob?: BlobInfo; readonly keys: TaskKeys }
+  | {
+      readonly kind: 'ready';
+      readonly known: InboxEntry | undefined;
+      readonly blob: BlobInfo;
+      readonly message: ParsedEdxml;
+      readonly verification: VerificationSummary | undefined;
+      readonly keys: TaskKeys;
+    };
+
+/** The documents a package concerns; requests (revoke, update, replace, take-back) are barriers. */
+function keysOf(message: ParsedEdxml): TaskKeys {
+  if (message.kind === 'status') return message.statusCode === '13' ? BARRIER : [message.responseFor.documentId];
+  return operationName(message) === 'new' ? [message.documentId] : BARRIER;
 }
 
 function tooLarge(e: unknown): boolean {

@@ -83,6 +83,13 @@ export const ConnectorOptionsSchema = z
     retry: OutboxRetrySchema.prefault({}),
     /** Lease of claimed work; another worker may take it over after this. @defaultValue 60000 */
     leaseMs: z.number().int().min(100).default(60_000),
+    /**
+     * Packages sent, fetched and processed at once. Packages about the same document keep
+     * their order, and a request (revoke, update, replacement, take-back) waits for what was
+     * queued or listed before it. 1: one at a time.
+     * @defaultValue 8
+     */
+    concurrency: z.number().int().min(1).max(64).default(8),
     /** Items taken per claim or listing. @defaultValue 20 */
     batchSize: z.number().int().min(1).max(1000).default(20),
     /** Largest package received or sent. @defaultValue 256 MiB */

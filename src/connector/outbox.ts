@@ -12,6 +12,7 @@ import { backoffDelayMs } from '../transport/retry.js';
 import type { OutboxEntry, StoredError } from '../store/store.js';
 import type { ConnectorContext } from './context.js';
 import type { PreparationSteps } from './outgoing.js';
+import { BARRIER, runOrdered, type TaskKeys } from './ordered-tasks.js';
 import { findSentPackage } from './sent-lookup.js';
 
 /** What happened to one sent package, with the time of each step. */
@@ -52,6 +53,12 @@ function storedError(error: unknown, at: Date): StoredError {
   const code = isVdxpError(error) ? error.code : 'ERROR';
   const message = error instanceof Error ? error.message.slice(0, 500) : String(error).slice(0, 500);
   return { code, message, at: at.toISOString() };
+}
+
+/** The documents an entry concerns: a new document or a status by its DocumentId; requests are barriers. */
+function keysOfEntry(entry: OutboxEntry): TaskKeys {
+  if (entry.messageType === 'status') return entry.operation === '13' ? BARRIER : [entry.documentId];
+  return entry.operation === 'new' ? [entry.documentId] : BARRIER;
 }
 
 interface Waiter {
@@ -112,19 +119,28 @@ export class OutboxWorker {
     });
   }
 
-  /** Claims and delivers due entries until none is left. Returns how many were handled. */
+  /**
+   * Claims and delivers due entries until none is left, up to `concurrency` at once (entries
+   * about the same document in the order they were queued; a revoke, update or replacement
+   * after everything before it). Returns how many were handled.
+   */
   async pass(): Promise<number> {
     const o = this.#ctx.options;
     let handled = 0;
     for (;;) {
       if (this.#ctx.halted()) return handled;
       const claimed = await this.#ctx.store.claimOutbox({ workerId: o.workerId, limit: o.batchSize, leaseMs: o.leaseMs, now: this.#ctx.now() });
-      for (const entry of claimed) {
-        if (this.#ctx.halted()) break;
-        await this.#deliver(entry).catch((error: unknown) => this.#ctx.events.reportError({ error, phase: 'send', outboxId: entry.id }));
-        handled++;
-      }
-      if (claimed.length < o.batchSize) return handled;
+      await runOrdered(claimed, {
+        concurrency: o.concurrency,
+        prepare: async (entry) => entry,
+        keysOf: keysOfEntry,
+        run: async (entry) => {
+          if (this.#ctx.halted()) return;
+          await this.#deliver(entry).catch((error: unknown) => this.#ctx.events.reportError({ error, phase: 'send', outboxId: entry.id }));
+          handled++;
+        },
+      });
+      if (claimed.length < o.batchSize || this.#ctx.halted()) return handled;
     }
   }
 

@@ -2,13 +2,13 @@
  * `FileStore`: the embedded default {@link Store}, a folder on disk.
  * @module
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { ConfigError, StoreError, issuesFromZod } from '../errors.js';
 import { FileStoreOptionsSchema, type FileStoreOptions } from './file-store-options.js';
-import { FolderSync, ioError, openBlobFile, putBlobFile, syncDir, type DurableTarget } from './durable-files.js';
+import { FolderSync, ioError, openBlobFile, putBlobFile, syncDir, writeDurably, type DurableTarget } from './durable-files.js';
 import { FileLock } from './file-lock.js';
 import { RecordFolder, freeze } from './record-folder.js';
 import { RecordJournal, readJournal, type JournalChange } from './record-journal.js';
@@ -18,6 +18,7 @@ import type {
   NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
   QuarantineEntry, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
+import { STORE_ID_PATTERN } from './store.js';
 import {
   applyPatch, assertStoreId, byKeys, checkExpectation, decisionMatches, inboxDocumentKey, inboxMatches, isInboxClaimable, isOutboxClaimable,
   leaseFor, outboxMatches, statusMatches, statusRecordId,
@@ -71,6 +72,10 @@ export class FileStore implements Store {
   #draining: Promise<void> | undefined;
   /** Records changed in the journal since the last rotation (ids, by folder). */
   #dirty = new Map<RecordFolder<{ readonly id: string }>, Set<string>>();
+  /** Small blobs kept in the journal (and memory) until compaction writes their files. */
+  readonly #inlineBlobs = new Map<string, InlineBlob>();
+  #stagedBlobs = new Map<string, InlineBlob>();
+  #dirtyBlobs = new Set<string>();
   /** Logs whose compaction failed (retried with the next one). */
   #oldLogs: string[] = [];
   #compaction: Promise<void> | undefined;
@@ -131,6 +136,12 @@ export class FileStore implements Store {
     const journal = await readJournal(this.#journalDir);
     for (const batch of journal.batches) {
       for (const [name, value] of batch) {
+        if (name === 'blobs') {
+          const blob = inlineBlobOf(value, this.#journalDir);
+          this.#inlineBlobs.set(blob.ref, blob);
+          this.#dirtyBlobs.add(blob.ref);
+          continue;
+        }
         const folder = this.#folders.get(name);
         if (!folder) throw new StoreError('VDXP_STORE_CORRUPT', `the journal names an unknown folder "${name.slice(0, 40)}"`, { location: this.#journalDir });
         this.#markDirty(folder, folder.replay(value, this.#journalDir).id);
@@ -146,7 +157,7 @@ export class FileStore implements Store {
     }
     this.#rebuildIndexes();
     this.#journal = await RecordJournal.create(this.#journalDir, journal.nextSeq, this.#target.fsync);
-    if (journal.logs.length > 0) await this.#compact([...journal.logs], this.#takeDirty());
+    if (journal.logs.length > 0) await this.#compact([...journal.logs], this.#takeDirty(), this.#takeDirtyBlobs());
   }
 
   #rebuildIndexes(): void {
@@ -217,16 +228,26 @@ export class FileStore implements Store {
   /** Writes the staged records as one journal line, then publishes them and settles `done`. */
   async #commit(done: { op: Op; value: unknown }[]): Promise<void> {
     const changes: JournalChange[] = [];
+    for (const b of this.#stagedBlobs.values()) {
+      const line: { id: string; size: number; sha256: string; data: string } = { id: b.ref, size: b.size, sha256: b.sha256, data: b.data.toString('base64') };
+      changes.push(['blobs', line]);
+    }
     for (const [name, folder] of this.#folders) for (const r of folder.staged()) changes.push([name, r]);
     if (changes.length > 0) {
       try {
         await this.#journal!.append(changes);
       } catch (e) {
+        this.#stagedBlobs = new Map();
         for (const folder of this.#folders.values()) folder.discard();
         this.#rebuildIndexes();
         for (const d of done) d.op.reject(e);
         return;
       }
+      for (const b of this.#stagedBlobs.values()) {
+        this.#inlineBlobs.set(b.ref, b);
+        this.#dirtyBlobs.add(b.ref);
+      }
+      this.#stagedBlobs = new Map();
       for (const folder of this.#folders.values()) for (const r of folder.publish()) this.#markDirty(folder, r.id);
     }
     for (const d of done) d.op.resolve(d.value);
@@ -243,11 +264,13 @@ export class FileStore implements Store {
     }
     const logs = [...this.#oldLogs.splice(0), old];
     const dirty = this.#takeDirty();
-    this.#compaction = this.#compact(logs, dirty)
+    const blobs = this.#takeDirtyBlobs();
+    this.#compaction = this.#compact(logs, dirty, blobs)
       .catch(() => {
         // nothing is lost (the logs stay and replay on open); the next compaction takes them again
         this.#oldLogs.unshift(...logs);
         for (const [folder, ids] of dirty) for (const id of ids) this.#markDirty(folder, id);
+        for (const ref of blobs) this.#dirtyBlobs.add(ref);
       })
       .finally(() => {
         this.#compaction = undefined;
@@ -260,6 +283,12 @@ export class FileStore implements Store {
     ids.add(id);
   }
 
+  #takeDirtyBlobs(): Set<string> {
+    const dirty = this.#dirtyBlobs;
+    this.#dirtyBlobs = new Set();
+    return dirty;
+  }
+
   #takeDirty(): Map<RecordFolder<{ readonly id: string }>, Set<string>> {
     const dirty = this.#dirty;
     this.#dirty = new Map();
@@ -267,12 +296,19 @@ export class FileStore implements Store {
   }
 
   /**
-   * Folds logs into the record files: writes the current version of every record they
-   * changed (at least as new as the logs), fsyncs each folder once, then deletes the logs.
-   * A crash at any point leaves the logs, which replay over the files to the same result.
+   * Folds logs into the record files: writes the blobs they hold and the current version of
+   * every record they changed (at least as new as the logs), fsyncs each folder once, then
+   * deletes the logs and lets go of the blobs' bytes. A crash at any point leaves the logs,
+   * which replay over the files to the same result.
    */
-  async #compact(logs: readonly string[], dirty: Map<RecordFolder<{ readonly id: string }>, Set<string>>): Promise<void> {
+  async #compact(logs: readonly string[], dirty: Map<RecordFolder<{ readonly id: string }>, Set<string>>, blobs: ReadonlySet<string>): Promise<void> {
     const jobs: (() => Promise<void>)[] = [];
+    const blobDir = join(this.#dir, 'blobs');
+    const noFolderHandles = { ...this.#target, folders: undefined };
+    for (const ref of blobs) {
+      const blob = this.#inlineBlobs.get(ref);
+      if (blob) jobs.push(() => writeDurably(noFolderHandles, blobDir, ref, blob.data, { syncFolder: false }));
+    }
     for (const [folder, ids] of dirty) {
       for (const id of ids) {
         const record = folder.get(id);
@@ -286,10 +322,12 @@ export class FileStore implements Store {
       }),
     );
     if (this.#target.fsync) {
+      if (blobs.size > 0) await syncDir(blobDir);
       for (const folder of dirty.keys()) await syncDir(folder.dir);
     }
     for (const log of logs) await rm(log, { force: true });
     if (this.#target.fsync) await syncDir(this.#journalDir);
+    for (const ref of blobs) this.#inlineBlobs.delete(ref);
   }
 
   #open(): void {
@@ -298,14 +336,64 @@ export class FileStore implements Store {
 
   // --- blobs --------------------------------------------------------------------------------
 
+  /**
+   * Stores bytes. A blob of up to 64 KiB goes into the journal with the next batch (one
+   * `fdatasync` shared with the changes around it) and reaches its own file when the journal
+   * is compacted; a larger one is written to its own file (temporary file, fsync, rename,
+   * folder fsync). Either way it is durable when the promise resolves.
+   */
   async putBlob(source: Uint8Array | AsyncIterable<Uint8Array>, options: PutBlobOptions = {}): Promise<BlobInfo> {
     this.#open();
-    return putBlobFile(this.#target, join(this.#dir, 'blobs'), source, options);
+    const dir = join(this.#dir, 'blobs');
+    if (source instanceof Uint8Array) {
+      if (options.maxBytes !== undefined && source.byteLength > options.maxBytes) throw new StoreError('VDXP_STORE_IO', `the blob is larger than maxBytes (${options.maxBytes})`);
+      if (source.byteLength <= INLINE_BLOB_BYTES) return this.#putInline(Buffer.from(source));
+      return putBlobFile(this.#target, dir, source, options);
+    }
+    // read up to the inline size; past it, the rest streams to a file after what was read
+    const it = source[Symbol.asyncIterator]();
+    const head: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      options.signal?.throwIfAborted();
+      const r = await it.next();
+      if (r.done) break;
+      if (!(r.value instanceof Uint8Array)) {
+        await it.return?.();
+        throw new StoreError('VDXP_STORE_IO', 'cannot store a blob: a blob source must yield Uint8Array chunks');
+      }
+      head.push(r.value);
+      size += r.value.byteLength;
+      if (size > INLINE_BLOB_BYTES) {
+        const rest = async function* (): AsyncGenerator<Uint8Array> {
+          yield* head;
+          for (;;) {
+            const n = await it.next();
+            if (n.done) return;
+            yield n.value;
+          }
+        };
+        return putBlobFile(this.#target, dir, rest(), options);
+      }
+    }
+    options.signal?.throwIfAborted();
+    if (options.maxBytes !== undefined && size > options.maxBytes) throw new StoreError('VDXP_STORE_IO', `the blob is larger than maxBytes (${options.maxBytes})`);
+    return this.#putInline(Buffer.concat(head, size));
+  }
+
+  #putInline(data: Buffer): Promise<BlobInfo> {
+    const blob: InlineBlob = { ref: `b${randomBytes(16).toString('hex')}`, size: data.byteLength, sha256: createHash('sha256').update(data).digest('hex'), data };
+    return this.#change(() => {
+      this.#stagedBlobs.set(blob.ref, blob);
+      return { ref: blob.ref, size: blob.size, sha256: blob.sha256 };
+    });
   }
 
   async openBlob(ref: string): Promise<Readable> {
     this.#open();
     assertStoreId(ref, 'openBlob');
+    const inline = this.#inlineBlobs.get(ref);
+    if (inline) return Readable.from([inline.data]);
     return openBlobFile(join(this.#dir, 'blobs'), ref);
   }
 
@@ -494,7 +582,7 @@ export class FileStore implements Store {
         await this.#compaction;
         if (this.#journal) {
           const last = await this.#journal.close();
-          await this.#compact([...this.#oldLogs.splice(0), last], this.#takeDirty());
+          await this.#compact([...this.#oldLogs.splice(0), last], this.#takeDirty(), this.#takeDirtyBlobs());
         }
       } finally {
         await this.#target.folders?.close();
@@ -511,6 +599,31 @@ interface Op {
   readonly claim: boolean;
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: unknown) => void;
+}
+
+/** A blob kept in the journal until compaction. */
+interface InlineBlob {
+  readonly ref: string;
+  readonly size: number;
+  readonly sha256: string;
+  readonly data: Buffer;
+}
+
+/** Blobs up to this size go into the journal. */
+const INLINE_BLOB_BYTES = 64 * 1024;
+
+/**
+ * Reads a blob line of the journal, checking its size and hash.
+ * @throws {StoreError} VDXP_STORE_CORRUPT
+ */
+function inlineBlobOf(value: { readonly id: string }, location: string): InlineBlob {
+  const v = value as { id: unknown; size?: unknown; sha256?: unknown; data?: unknown };
+  const ok = typeof v.id === 'string' && STORE_ID_PATTERN.test(v.id) && typeof v.size === 'number' && typeof v.sha256 === 'string' && typeof v.data === 'string';
+  const data = ok ? Buffer.from(v.data as string, 'base64') : undefined;
+  if (!ok || !data || data.byteLength !== v.size || createHash('sha256').update(data).digest('hex') !== v.sha256) {
+    throw new StoreError('VDXP_STORE_CORRUPT', 'a blob in the journal is malformed or does not match its hash', { location });
+  }
+  return { ref: v.id as string, size: data.byteLength, sha256: v.sha256 as string, data };
 }
 
 /** Record files written at once during a compaction. */

@@ -1,6 +1,9 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, test } from 'vitest';
 import type { DocumentEvent, RequestEvent, StatusEvent, WithdrawnEvent } from '../../src/connector/events.js';
-import { NGHE_AN, NOI_VU, VPCP, letter, startNetwork, until, type Network, type Side } from '../helpers/connector-setup.js';
+import { AxisClient } from '../../src/transport/axis-client.js';
+import { parseEdxml } from '../../src/edxml/parse.js';
+import { NGHE_AN, NOI_VU, SECRETS, VPCP, letter, startNetwork, until, type Network, type Side } from '../helpers/connector-setup.js';
 
 let net: Network | undefined;
 afterEach(async () => {
@@ -179,5 +182,51 @@ describe('take-back, revoke, update: pending decisions answered with 15/16', () 
     const s = await scene();
     await expect(s.g22.connector.revoke('nothing', { reason: 'x' })).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_NOT_FOUND' });
     await expect(s.h41.connector.answer('d_nothing', 'agree')).rejects.toMatchObject({ code: 'VDXP_CONNECTOR_NOT_FOUND' });
+  });
+});
+
+describe('order under concurrency', () => {
+  /** An axis client whose first `slow` sendEdoc calls take 80 ms longer. */
+  class FirstSendsSlow extends AxisClient {
+    #calls = 0;
+    readonly #slow: number;
+    constructor(options: ConstructorParameters<typeof AxisClient>[0], slow: number) {
+      super(options);
+      this.#slow = slow;
+    }
+    override async sendEdoc(...args: Parameters<AxisClient['sendEdoc']>): ReturnType<AxisClient['sendEdoc']> {
+      if (++this.#calls <= this.#slow) await sleep(80);
+      return super.sendEdoc(...args);
+    }
+  }
+
+  test('with many packages in flight, revokes queued right after their documents still reach the recipient after them', async () => {
+    net = await startNetwork([VPCP, NGHE_AN], { connector: { concurrency: 16 } });
+    const [g22, h41] = [net.sides[0]!, net.sides[1]!];
+    // the documents are sent slowly: a revoke sent beside them would overtake them
+    await g22.restart({ axis: new FirstSendsSlow({ endpoint: net.axis.url, systemId: VPCP.organId, secret: SECRETS[VPCP.organId]!, timeoutMs: 5_000 }, 5) });
+    await g22.connector.stop(); // queue everything first: one claim takes the documents and the revokes together
+    const handles = [];
+    for (let i = 0; i < 5; i++) handles.push(await g22.connector.send(letter(VPCP, [NGHE_AN])));
+    const revokes = [];
+    for (const h of handles) revokes.push(await g22.connector.revoke(h.documentId, { reason: 'Thu hồi' }));
+    const requests: RequestEvent[] = [];
+    h41.connector.on('request', (r) => void requests.push(r));
+    h41.connector.on('document', () => undefined);
+    g22.connector.start();
+    await Promise.all([...handles, ...revokes].map((h) => h.delivered));
+    await g22.connector.stop();
+    // on the axis, each revoke comes after the document it revokes
+    const client = new AxisClient({ endpoint: net.axis.url, systemId: NGHE_AN.organId, secret: SECRETS[NGHE_AN.organId]! });
+    const listed: string[] = [];
+    for (const item of (await client.getReceivedEdocList({ messageType: 'edoc' })).items) {
+      const m = parseEdxml((await client.getEdoc(item.docId)).bytes);
+      if (m.kind === 'edoc') listed.push(m.business?.businessDocType === 1 ? `revoke ${m.business.documentId ?? ''}` : m.documentId);
+    }
+    expect(listed).toHaveLength(10);
+    for (const h of handles) expect(listed.indexOf(`revoke ${h.documentId}`)).toBeGreaterThan(listed.indexOf(h.documentId));
+    // one receive pass lists all ten; each revoke is handled after the document it revokes is stored
+    await until([h41.connector], () => requests.length === 5);
+    for (const r of requests) expect(r.decision).toMatchObject({ kind: 'revoke', inboxId: expect.any(String) });
   });
 });

@@ -18,7 +18,8 @@ export const VPCP: Organization & { organName: string } = { organId: '000.00.00.
 export const NGHE_AN: Organization & { organName: string } = { organId: '000.00.00.H41', organName: 'UBND tỉnh Nghệ An' };
 export const NOI_VU: Organization & { organName: string } = { organId: '000.00.00.G09', organName: 'Bộ Nội vụ' };
 
-const SECRETS: Record<string, string> = { [VPCP.organId]: 'secret-g22', [NGHE_AN.organId]: 'secret-h41', [NOI_VU.organId]: 'secret-g09' };
+/** The systems' secrets on the test axis. */
+export const SECRETS: Record<string, string> = { [VPCP.organId]: 'secret-g22', [NGHE_AN.organId]: 'secret-h41', [NOI_VU.organId]: 'secret-g09' };
 
 /** One agency's side. */
 export interface Side {

@@ -47,7 +47,7 @@ async function crashedCopy(ids: string[]): Promise<{ log: string; blob: BlobInfo
 describe('FileStore journal', () => {
   test('a crash leaves the changes in the journal; the next open replays them and folds them into record files', async () => {
     const { log } = await crashedCopy(['o1', 'o2']);
-    expect((await readFile(log, 'utf8')).trim().split('\n')).toHaveLength(2);
+    expect((await readFile(log, 'utf8')).trim().split('\n')).toHaveLength(3); // the blob, o1, o2
     expect(await readdir(join(copy, 'outbox'))).toEqual([]);
     const store = await FileStore.open({ dir: copy });
     expect((await store.listOutbox()).map((e) => e.id)).toEqual(['o1', 'o2']);
@@ -102,7 +102,7 @@ describe('FileStore journal', () => {
     expect(results.every((r) => r.created)).toBe(true);
     const lines = (await readFile(join(dir, 'journal', '000000000001.log'), 'utf8')).trim().split('\n');
     expect(lines.length).toBeLessThan(ids.length);
-    expect(lines.flatMap((l) => JSON.parse(l.slice(9)) as unknown[])).toHaveLength(ids.length);
+    expect(lines.flatMap((l) => JSON.parse(l.slice(9)) as unknown[])).toHaveLength(ids.length + 1); // and the blob
     // a duplicate and an update in the same batch see the staged record
     const [dup, upd] = await Promise.all([store.addOutbox(entry('c0', blob)), store.updateOutbox('c1', { state: 'sent', axisDocId: 'ax1' }, { version: 1 })]);
     expect(dup.created).toBe(false);
@@ -129,6 +129,39 @@ describe('FileStore journal', () => {
     const again = await FileStore.open({ dir });
     expect((await again.listOutbox()).map((e) => e.id)).toEqual(Array.from({ length: 40 }, (_, i) => `f${String(i).padStart(2, '0')}`));
     await again.close();
+  });
+
+  test('a small blob travels in the journal, reads back at once, and reaches its own file on compaction', async () => {
+    const store = await FileStore.open({ dir });
+    const small = await store.putBlob(Buffer.from('công văn'));
+    async function* chunks(parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
+      yield* parts;
+    }
+    const streamed = await store.putBlob(chunks([Buffer.from('a'), Buffer.from('b')]));
+    const big = await store.putBlob(chunks([Buffer.alloc(40_000, 1), Buffer.alloc(40_000, 2)]));
+    expect(await readdir(join(dir, 'blobs'))).toEqual([big.ref]);
+    const read = async (ref: string) => Buffer.concat(await (await store.openBlob(ref)).toArray());
+    expect((await read(small.ref)).toString()).toBe('công văn');
+    expect((await read(streamed.ref)).toString()).toBe('ab');
+    expect(await read(big.ref)).toEqual(Buffer.concat([Buffer.alloc(40_000, 1), Buffer.alloc(40_000, 2)]));
+    expect(streamed).toMatchObject({ size: 2, sha256: 'fb8e20fc2e4c3f248c60c39bd652f3c1347298bb977b8b4d5903b85055620603' });
+    await expect(store.putBlob(Buffer.from('12345'), { maxBytes: 4 })).rejects.toThrow(code('VDXP_STORE_IO'));
+    await expect(store.putBlob(chunks([Buffer.from('123'), Buffer.from('45')]), { maxBytes: 4 })).rejects.toThrow(code('VDXP_STORE_IO'));
+    await expect(store.putBlob(chunks(['text' as never]))).rejects.toThrow(code('VDXP_STORE_IO'));
+    await store.close();
+    expect((await readdir(join(dir, 'blobs'))).sort()).toEqual([big.ref, small.ref, streamed.ref].sort());
+    const again = await FileStore.open({ dir });
+    expect(Buffer.concat(await (await again.openBlob(small.ref)).toArray()).toString()).toBe('công văn');
+    await again.close();
+  });
+
+  test('a blob line whose bytes do not match its hash is VDXP_STORE_CORRUPT', async () => {
+    const { log } = await crashedCopy([]);
+    const text = await readFile(log, 'utf8');
+    const [changes] = text.trim().split('\n').map((l) => JSON.parse(l.slice(9)) as [string, Record<string, unknown>][]);
+    const [, blob] = changes![0]!;
+    await writeFile(log, line([['blobs', { ...blob, data: Buffer.from('y').toString('base64') }]]) + line([['marks', { id: 'm1', key: 'k', at: now }]]));
+    await expect(FileStore.open({ dir: copy })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
   });
 
   test('compactAfterBytes is checked', async () => {
