@@ -86,6 +86,14 @@ async function connectorRun(run, docs) {
     const sender = await make(G22);
     const receiver = await make(H41);
     receiver.on('document', () => undefined);
+    // the end: every document's 01 recorded by the sender (its `status` event follows the record)
+    const back = new Set();
+    let allBack;
+    const done = new Promise((resolve) => (allBack = resolve));
+    sender.on('status', (e) => {
+      if (e.code === '01') back.add(e.documentId);
+      if (back.size >= docs) allBack();
+    });
     const started = performance.now();
     sender.start();
     receiver.start();
@@ -94,12 +102,10 @@ async function connectorRun(run, docs) {
     await Promise.all(Array.from({ length: 8 }, async () => {
       while (next < docs) await sender.send(letter(run, next++));
     }));
-    for (;;) {
-      const back = (await stores[0].listStatuses({ direction: 'in' })).filter((s) => s.code === '01').length;
-      if (back >= docs) break;
-      await new Promise((r) => setTimeout(r, 25));
-    }
+    await done;
     const ms = performance.now() - started;
+    const recorded = (await stores[0].listStatuses({ direction: 'in' })).filter((s) => s.code === '01').length;
+    if (recorded !== docs) throw new Error(`the sender recorded ${recorded} statuses 01 for ${docs} documents`);
     await sender.stop();
     await receiver.stop();
     return { ms, counts };

@@ -8,7 +8,7 @@
  */
 import type { ParsedEdoc, ParsedStatus } from '../edxml/model.js';
 import { parseEdxml } from '../edxml/parse.js';
-import type { InboxEntry } from '../store/store.js';
+import type { InboxEntry, StatusRecord } from '../store/store.js';
 import { decisionIdOf } from './arrival.js';
 import { readBlob, type ConnectorContext } from './context.js';
 import type { DocumentEvent } from './events.js';
@@ -89,7 +89,11 @@ export class HandOver {
   async #handOver(entry: InboxEntry): Promise<boolean> {
     const { store, events } = this.#ctx;
     if (entry.messageType === 'status' && entry.summary.statusCode !== '13') {
-      const status = (await store.listStatuses({ direction: 'in', counterpart: entry.from })).find((s) => s.inboxId === entry.id);
+      // usually recorded under the DocumentId the entry carries; else matched by number (a scan)
+      const ofEntry = (list: readonly StatusRecord[]) => list.find((s) => s.inboxId === entry.id);
+      const status =
+        ofEntry(await store.listStatuses({ direction: 'in', counterpart: entry.from, documentId: entry.documentId })) ??
+        ofEntry(await store.listStatuses({ direction: 'in', counterpart: entry.from }));
       if (!status) return true;
       const message = (await this.#read(entry)) as ParsedStatus;
       const matched = (await store.listOutbox({ documentId: status.documentId, messageType: 'edoc' })).length > 0;

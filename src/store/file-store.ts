@@ -87,16 +87,16 @@ export class FileStore implements Store {
     this.#lock = lock;
     this.#journalDir = join(dir, 'journal');
     this.#compactAfterBytes = compactAfterBytes;
-    this.#outbox = new RecordFolder(join(dir, 'outbox'), RECORD_SCHEMAS.outbox, target);
+    this.#outbox = new RecordFolder(join(dir, 'outbox'), RECORD_SCHEMAS.outbox, target, (e) => e.documentId);
     this.#inbox = new RecordFolder(join(dir, 'inbox'), RECORD_SCHEMAS.inbox, target);
-    this.#statuses = new RecordFolder(join(dir, 'statuses'), RECORD_SCHEMAS.statuses, target);
+    this.#statuses = new RecordFolder(join(dir, 'statuses'), RECORD_SCHEMAS.statuses, target, (s) => s.documentId);
     this.#decisions = new RecordFolder(join(dir, 'decisions'), RECORD_SCHEMAS.decisions, target);
     this.#quarantine = new RecordFolder(join(dir, 'quarantine'), RECORD_SCHEMAS.quarantine, target);
     this.#marks = new RecordFolder(join(dir, 'marks'), RECORD_SCHEMAS.marks, target);
     this.#folders = new Map<string, RecordFolder<{ readonly id: string }>>([
       ['outbox', this.#outbox], ['inbox', this.#inbox], ['statuses', this.#statuses],
       ['decisions', this.#decisions], ['quarantine', this.#quarantine], ['marks', this.#marks],
-    ] as [string, RecordFolder<{ readonly id: string }>][]);
+    ] as unknown as [string, RecordFolder<{ readonly id: string }>][]);
   }
 
   /**
@@ -148,11 +148,11 @@ export class FileStore implements Store {
       }
     }
     // the lock makes this the only process: leases on disk belong to processes that are gone
-    for (const folder of [this.#outbox, this.#inbox] as RecordFolder<{ id: string; lease?: unknown }>[]) {
+    for (const folder of [this.#outbox, this.#inbox] as unknown as RecordFolder<{ id: string; lease?: unknown }>[]) {
       for (const r of folder.values()) {
         if (r.lease === undefined) continue;
         const { lease: _gone, ...free } = r;
-        folder.records.set(r.id, freeze(free));
+        folder.set(freeze(free));
       }
     }
     this.#rebuildIndexes();
@@ -417,8 +417,7 @@ export class FileStore implements Store {
 
   async listOutbox(filter: OutboxFilter = {}): Promise<OutboxEntry[]> {
     this.#open();
-    return this.#outbox
-      .values()
+    return (filter.documentId !== undefined ? this.#outbox.withKey(filter.documentId) : this.#outbox.values())
       .filter((e) => outboxMatches(e, filter))
       .sort(byKeys((e) => e.createdAt, (e) => e.id));
   }
@@ -469,8 +468,15 @@ export class FileStore implements Store {
 
   async listInbox(filter: InboxFilter = {}): Promise<InboxEntry[]> {
     this.#open();
-    return this.#inbox
-      .values()
+    let candidates: InboxEntry[];
+    if (filter.axisDocId !== undefined) {
+      const id = this.#inboxByAxisDocId.get(filter.axisDocId);
+      const e = id === undefined ? undefined : this.#inbox.get(id);
+      candidates = e ? [e] : [];
+    } else {
+      candidates = this.#inbox.values();
+    }
+    return candidates
       .filter((e) => inboxMatches(e, filter))
       .sort(byKeys((e) => e.receivedAt, (e) => e.id));
   }
@@ -507,8 +513,7 @@ export class FileStore implements Store {
 
   async listStatuses(filter: StatusFilter = {}): Promise<StatusRecord[]> {
     this.#open();
-    return this.#statuses
-      .values()
+    return (filter.documentId !== undefined ? this.#statuses.withKey(filter.documentId) : this.#statuses.values())
       .filter((s) => statusMatches(s, filter))
       .sort(byKeys((s) => s.at, (s) => s.recordedAt, (s) => s.id));
   }

@@ -22,13 +22,18 @@ export function freeze<T>(value: T): T {
 
 /** A folder of records of one kind. */
 export class RecordFolder<T extends { readonly id: string }> {
-  readonly records = new Map<string, T>();
+  readonly #records = new Map<string, T>();
+  /** Ids by the index key (`indexBy`), for the lookups that would otherwise scan every record. */
+  readonly #byKey = new Map<string, Set<string>>();
+  readonly #indexBy: ((record: T) => string) | undefined;
   readonly #dir: string;
   readonly #schema: z.ZodType<T>;
   readonly #target: DurableTarget;
   readonly #staged = new Map<string, T>();
 
-  constructor(dir: string, schema: z.ZodType<T>, target: DurableTarget) {
+  /** `indexBy`: a key that never changes for a record (a DocumentId), looked up with {@link withKey}. */
+  constructor(dir: string, schema: z.ZodType<T>, target: DurableTarget, indexBy?: (record: T) => string) {
+    this.#indexBy = indexBy;
     this.#dir = dir;
     this.#schema = schema;
     this.#target = target;
@@ -70,7 +75,7 @@ export class RecordFolder<T extends { readonly id: string }> {
       if (`${record.id}.json` !== name) {
         throw new StoreError('VDXP_STORE_CORRUPT', `record ${name} carries another id`, { location: path });
       }
-      this.records.set(record.id, freeze(record));
+      this.set(freeze(record));
     }
   }
 
@@ -80,7 +85,7 @@ export class RecordFolder<T extends { readonly id: string }> {
    */
   replay(value: unknown, location: string): T {
     const record = freeze(this.#check(value, `${String((value as { id?: unknown }).id)} in the journal`, location));
-    this.records.set(record.id, record);
+    this.set(record);
     return record;
   }
 
@@ -111,7 +116,7 @@ export class RecordFolder<T extends { readonly id: string }> {
   /** Makes the staged records visible (their batch is durable); returns them. */
   publish(): T[] {
     const out = [...this.#staged.values()];
-    for (const r of out) this.records.set(r.id, r);
+    for (const r of out) this.set(r);
     this.#staged.clear();
     return out;
   }
@@ -134,20 +139,45 @@ export class RecordFolder<T extends { readonly id: string }> {
   /** Replaces a record in memory only (for state that must not outlive the process: leases). */
   keep(record: T): T {
     const frozen = freeze(structuredClone(record));
-    this.records.set(record.id, frozen);
+    this.set(frozen);
     return frozen;
+  }
+
+  /** Puts a (frozen) record in memory, keeping the index current. */
+  set(record: T): void {
+    const before = this.#records.get(record.id);
+    this.#records.set(record.id, record);
+    if (!this.#indexBy) return;
+    const key = this.#indexBy(record);
+    if (before) {
+      const old = this.#indexBy(before);
+      if (old !== key) this.#byKey.get(old)?.delete(record.id);
+    }
+    let ids = this.#byKey.get(key);
+    if (!ids) this.#byKey.set(key, (ids = new Set()));
+    ids.add(record.id);
+  }
+
+  /** The published records whose index key is `key`. */
+  withKey(key: string): T[] {
+    const out: T[] = [];
+    for (const id of this.#byKey.get(key) ?? []) {
+      const r = this.#records.get(id);
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   /** The record as the batch being built sees it (staged, else published). */
   current(id: string): T | undefined {
-    return this.#staged.get(id) ?? this.records.get(id);
+    return this.#staged.get(id) ?? this.#records.get(id);
   }
 
   get(id: string): T | undefined {
-    return this.records.get(id);
+    return this.#records.get(id);
   }
 
   values(): T[] {
-    return [...this.records.values()];
+    return [...this.#records.values()];
   }
 }
