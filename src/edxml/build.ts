@@ -174,15 +174,15 @@ function fileBytes(l: LaidOutAttachment, index: number, opts: ResolvedBuildEdxml
 
 async function* base64Chunks(file: { bytes: AsyncIterable<Uint8Array>; fileSize: () => number }, l: LaidOutAttachment, index: number): AsyncGenerator<Uint8Array> {
   const encoder = new Base64Encoder();
-  let pending: string[] = [];
+  let pending: Uint8Array[] = [];
   let pendingLength = 0;
   for await (const chunk of file.bytes) {
-    const text = encoder.push(chunk);
-    if (text === '') continue;
+    const text = encoder.pushBytes(chunk);
+    if (text.length === 0) continue;
     pending.push(text);
     pendingLength += text.length;
     if (pendingLength >= OUT_CHUNK) {
-      yield Buffer.from(pending.join(''), 'latin1');
+      yield joined(pending, pendingLength);
       pending = [];
       pendingLength = 0;
     }
@@ -190,8 +190,15 @@ async function* base64Chunks(file: { bytes: AsyncIterable<Uint8Array>; fileSize:
   if (file.fileSize() === 0) {
     throw new EdxmlError('VDXP_EDXML_ATTACHMENT', `Attachment[${index + 1}] (${l.attachment.name}): the source yielded no bytes`, { path: `attachments.${index}.source` });
   }
-  pending.push(encoder.end());
-  yield Buffer.from(pending.join(''), 'latin1');
+  const last = Buffer.from(encoder.end(), 'latin1');
+  pending.push(last);
+  pendingLength += last.length;
+  if (pendingLength > 0) yield joined(pending, pendingLength);
+}
+
+/** One chunk from the pieces gathered: the piece itself when there is one (the usual case: source chunks of 48 KiB and more). */
+function joined(pieces: Uint8Array[], length: number): Uint8Array {
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length);
 }
 
 function* slices(data: Uint8Array): Generator<Uint8Array> {
