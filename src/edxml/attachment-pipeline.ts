@@ -179,7 +179,9 @@ export class AttachmentPipeline {
 
   private async deliver(chunk: Uint8Array): Promise<void> {
     this.fileSize += chunk.length;
-    this.fileHash.update(chunk);
+    // a plain attachment's file is its transfer bytes, each delivered once, in order: the
+    // transfer hash is its hash (finish), no second SHA-256 over the same bytes
+    if (this.mode !== 'plain') this.fileHash.update(chunk);
     await this.sink!.write(chunk);
   }
 
@@ -188,15 +190,16 @@ export class AttachmentPipeline {
     if (this.mode === 'unwrap') await this.unwrapper!.end();
     await this.sink!.end();
     this.done = true;
+    const transferSha256 = this.transferHash.digest('hex');
     this.outcome = {
       contentType: this.contentType,
       size: this.fileSize,
-      sha256: this.fileHash.digest('hex'),
+      sha256: this.mode === 'plain' ? transferSha256 : this.fileHash.digest('hex'),
       isZip: this.isZip,
       wrapped: this.mode === 'unwrap',
       ...(this.entryName !== undefined && { entryName: this.entryName }),
       transferSize: this.transferSize,
-      transferSha256: this.transferHash.digest('hex'),
+      transferSha256,
     };
   }
 }

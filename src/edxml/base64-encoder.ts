@@ -6,6 +6,8 @@
  * @module
  */
 
+const EMPTY = Buffer.alloc(0);
+
 /** Incremental base64 encoder. */
 export class Base64Encoder {
   private carry: Uint8Array = new Uint8Array(0);
@@ -26,8 +28,31 @@ export class Base64Encoder {
       rest = bytes.subarray(need);
     }
     const whole = rest.length - (rest.length % 3);
-    this.carry = rest.slice(whole);
+    this.carry = new Uint8Array(rest.subarray(whole)); // a copy: the caller may reuse its chunk (a Buffer's slice would be a view)
     return whole === 0 ? head : head + Buffer.from(rest.buffer, rest.byteOffset, whole).toString('base64');
+  }
+
+  /**
+   * {@link push}, with the text given as its bytes (base64 is ASCII): written straight into
+   * one new buffer, without the string concatenation and the copy of a `Buffer.from(text)`.
+   * May return an empty buffer.
+   */
+  pushBytes(bytes: Uint8Array): Buffer {
+    const carried = this.carry.length;
+    if (carried + bytes.length < 3) {
+      if (bytes.length > 0) this.carry = concat(this.carry, bytes);
+      return EMPTY;
+    }
+    const need = carried === 0 ? 0 : 3 - carried;
+    const rest = bytes.length - need;
+    const whole = rest - (rest % 3);
+    const out = Buffer.allocUnsafe(base64Length(carried === 0 ? whole : whole + 3));
+    let pos = 0;
+    if (carried > 0) pos = out.write(Buffer.from(concat(this.carry, bytes.subarray(0, need))).toString('base64'), 0, 'latin1');
+    if (whole > 0) pos += out.write(Buffer.from(bytes.buffer, bytes.byteOffset + need, whole).toString('base64'), pos, 'latin1');
+    this.carry = new Uint8Array(bytes.subarray(need + whole)); // a copy, as in push
+    if (pos !== out.length) throw new Error(`Base64Encoder: wrote ${pos} of ${out.length} bytes`);
+    return out;
   }
 
   /** Encodes the carried bytes with padding; the encoder can be reused afterwards. */

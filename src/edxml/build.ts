@@ -19,8 +19,18 @@ import { layOutPackage, type LaidOutAttachment, type PackageLayout } from './pac
 import { prepareMessage } from './prepare-message.js';
 import { zipSingleEntry, zipSingleEntryStream } from './zip-writer.js';
 
-/** Bytes encoded per step: a multiple of 3, so each step's base64 stands alone (1 MiB of text). */
-const SLICE = 3 * 262_144;
+/**
+ * Bytes of an in-memory attachment encoded per step by {@link buildEdxml}, each step's base64
+ * written into the output at once. The sizes follow where Node keeps the text: from 1,031,913
+ * characters on (Node's EXTERN_APEX), outside V8's heap, as an external string made without a
+ * second copy; under 128 KiB, in V8's young generation, which is recycled; in between, every
+ * string gets mapped pages of its own (a V8 large object), a page fault per 4 KiB on top of the
+ * copy. So an attachment of at least {@link EXTERNAL_STEP} bytes is cut into steps of that size
+ * with the remainder folded into the last one (each step's text is external), and a smaller one
+ * into steps of {@link STREAM_SLICE} bytes. Both are multiples of 3, so each step's base64
+ * stands alone.
+ */
+const EXTERNAL_STEP = 3 * 262_144; // 786,432 bytes: 1,048,576 characters of base64
 /**
  * Base64 text gathered before a streamed chunk is handed over, and bytes of an in-memory
  * attachment encoded per streamed step. Small on purpose: every chunk is garbage once written,
@@ -69,10 +79,7 @@ export function buildEdxml(message: EdocMessageInput | StatusMessageInput, optio
   layout.attachments.forEach((l, i) => {
     const body = bodies[i]!;
     pos += out.write(l.open, pos, 'utf8');
-    for (let at = 0; at < body.length; at += SLICE) {
-      const slice = body.subarray(at, Math.min(body.length, at + SLICE));
-      pos += out.write(Buffer.from(slice.buffer, slice.byteOffset, slice.length).toString('base64'), pos, 'latin1');
-    }
+    pos = writeBase64(out, pos, body);
     pos += out.write(l.close, pos, 'utf8');
   });
   pos += out.write(layout.tail, pos, 'utf8');
@@ -105,6 +112,20 @@ export function buildEdxmlStream(
   const opts = resolveBuildEdxmlOptions(options, 'buildEdxmlStream');
   const layout = layOut(message, opts, 'buildEdxmlStream');
   return streamLayout(layout, opts);
+}
+
+/** Writes the base64 of `bytes` into `out` at `pos` (room checked by the caller); returns the new position. */
+function writeBase64(out: Buffer, pos: number, bytes: Uint8Array): number {
+  const src = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length);
+  const n = src.length;
+  const external = n >= EXTERNAL_STEP;
+  const step = external ? EXTERNAL_STEP : STREAM_SLICE;
+  for (let at = 0; at < n; ) {
+    const end = external && n - at < 2 * step ? n : Math.min(n, at + step);
+    pos += out.write(src.toString('base64', at, end), pos, 'latin1');
+    at = end;
+  }
+  return pos;
 }
 
 function layOut(message: StreamingEdocMessageInput | StatusMessageInput, opts: ResolvedBuildEdxmlOptions, target: string): PackageLayout {
@@ -153,15 +174,15 @@ function fileBytes(l: LaidOutAttachment, index: number, opts: ResolvedBuildEdxml
 
 async function* base64Chunks(file: { bytes: AsyncIterable<Uint8Array>; fileSize: () => number }, l: LaidOutAttachment, index: number): AsyncGenerator<Uint8Array> {
   const encoder = new Base64Encoder();
-  let pending: string[] = [];
+  let pending: Uint8Array[] = [];
   let pendingLength = 0;
   for await (const chunk of file.bytes) {
-    const text = encoder.push(chunk);
-    if (text === '') continue;
+    const text = encoder.pushBytes(chunk);
+    if (text.length === 0) continue;
     pending.push(text);
     pendingLength += text.length;
     if (pendingLength >= OUT_CHUNK) {
-      yield Buffer.from(pending.join(''), 'latin1');
+      yield joined(pending, pendingLength);
       pending = [];
       pendingLength = 0;
     }
@@ -169,8 +190,15 @@ async function* base64Chunks(file: { bytes: AsyncIterable<Uint8Array>; fileSize:
   if (file.fileSize() === 0) {
     throw new EdxmlError('VDXP_EDXML_ATTACHMENT', `Attachment[${index + 1}] (${l.attachment.name}): the source yielded no bytes`, { path: `attachments.${index}.source` });
   }
-  pending.push(encoder.end());
-  yield Buffer.from(pending.join(''), 'latin1');
+  const last = Buffer.from(encoder.end(), 'latin1');
+  pending.push(last);
+  pendingLength += last.length;
+  if (pendingLength > 0) yield joined(pending, pendingLength);
+}
+
+/** One chunk from the pieces gathered: the piece itself when there is one (the usual case: source chunks of 48 KiB and more). */
+function joined(pieces: Uint8Array[], length: number): Uint8Array {
+  return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, length);
 }
 
 function* slices(data: Uint8Array): Generator<Uint8Array> {

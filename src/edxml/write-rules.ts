@@ -110,7 +110,8 @@ export function checkForWrite(
   });
   for (const rule of TEXT_LIMITS) {
     for (const [path, value] of rule.select(message)) {
-      const length = value === undefined ? 0 : [...value].length;
+      // UTF-16 units are never fewer than code points: only a long string needs counting
+      const length = value === undefined ? 0 : value.length <= rule.max ? value.length : [...value].length;
       if (length > rule.max) add('too_long', path, `${label(path)} has ${length} characters; ${rule.element} allows at most ${rule.max}`);
     }
   }

@@ -120,6 +120,24 @@ describe('buildEdxml: the strict edoc shape', () => {
     expect(Buffer.from(raw, 'base64')).toEqual(Buffer.from(sampleEdoc().attachments[0]!.data));
   });
 
+  test('writes the exact base64 of attachments of every size around its encoding steps, views included', () => {
+    // the writer encodes 48 KiB steps below 768 KiB and 768 KiB steps (the last one taking the rest) above
+    const sizes = [1, 2, 3, 4, 49_151, 49_152, 49_153, 98_305, 786_431, 786_432, 786_433, 1_572_863, 1_572_864, 1_572_865, 2_359_297];
+    const backing = new Uint8Array(2_359_297 + 5).map((_, i) => (i * 2654435761) >>> 24);
+    const attachments = sizes.map((size, i) => ({
+      contentId: `p${i}`,
+      name: `phan-${i}.pdf`,
+      contentType: 'application/pdf',
+      data: backing.subarray(5 - (i % 5), 5 - (i % 5) + size), // views at several offsets into one buffer
+    }));
+    const xml = text(buildEdxml(sampleEdoc({ attachments }), { now }));
+    const written = [...xml.matchAll(/<edXML:ContentTransferEncoded[^>]*>([^<]*)</g)].map((m) => m[1]);
+    expect(written).toHaveLength(sizes.length);
+    attachments.forEach((a, i) => {
+      expect(written[i] === Buffer.from(a.data).toString('base64'), `attachment of ${a.data.length} bytes`).toBe(true);
+    });
+  });
+
   test('omits empty optionals', () => {
     const minimal = buildEdxml(sampleEdoc({ content: undefined, signerInfo: undefined, dueDate: undefined, toPlaces: [], otherInfo: undefined, attachments: [] }), { now });
     const xml = text(minimal);
