@@ -47,6 +47,49 @@ describe('PdfDocument', () => {
     expect(doc.revisions[1]!.end).toBe(prepared.pdf.length);
   });
 
+  test('openPrefix reads a prefix exactly as opening those bytes does, at every kind of cut around %%EOF', () => {
+    // Two incremental updates, the middle one with CRLF after %%EOF, one with LF only.
+    const base = Buffer.from(createTestPdf({ pages: 2 }));
+    const update = (prev: Buffer, eol: string) => {
+      const start = prev.length;
+      const body = `3 0 obj\n<< /Count ${start} >>\nendobj\n`;
+      const xref = start + body.length;
+      const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(prev.toString('latin1'))![1]);
+      const trailer = /trailer\s*(<<[\s\S]*?>>)\s*startxref/.exec(prev.toString('latin1'))?.[1] ?? '<< /Size 10 /Root 1 0 R >>';
+      const cleaned = trailer.replace(/\/Prev \d+/, '').replace(/>>\s*$/, ` /Prev ${prevXref} >>`);
+      return Buffer.concat([prev, Buffer.from(`${body}xref\n3 1\n${String(start).padStart(10, '0')} 00000 n \ntrailer\n${cleaned}\nstartxref\n${xref}\n%%EOF${eol}`, 'latin1')]);
+    };
+    const full = update(update(base, '\r\n'), '\n');
+    const doc = PdfDocument.open(full);
+    expect(doc.revisions.length).toBeGreaterThanOrEqual(3);
+    const text = full.toString('latin1');
+    const cuts = new Set<number>([0, 1, 100, full.length, full.length + 10]);
+    for (let at = text.indexOf('%%EOF'); at >= 0; at = text.indexOf('%%EOF', at + 5)) for (let d = -3; d <= 8; d++) cuts.add(at + d);
+    for (let i = 0; i < 20; i++) cuts.add(Math.floor((full.length * (i + 0.5)) / 20));
+    const shape = (d: PdfDocument) => ({
+      revisions: d.revisions,
+      sections: d.sections.map((s) => [s.offset, s.form, [...s.entries.keys()]]),
+      reconstructed: d.reconstructed,
+      trailer: d.trailer.get('Root'),
+      objects: d.objectNumbers(),
+    });
+    for (const cut of [...cuts].filter((c) => c >= 0)) {
+      let expected: unknown;
+      let actual: unknown;
+      try {
+        expected = shape(PdfDocument.open(full.subarray(0, cut)));
+      } catch (e) {
+        expected = (e as { code?: string }).code ?? String(e);
+      }
+      try {
+        actual = shape(doc.openPrefix(cut));
+      } catch (e) {
+        actual = (e as { code?: string }).code ?? String(e);
+      }
+      expect(actual, `cut at ${cut}`).toEqual(expected);
+    }
+  });
+
   test('literal strings with escapes, hex strings, references and offsets', () => {
     const src = new Uint8Array(Buffer.from('<</A (a\\(b\\)\\n\\101\\\nz) /B <4E 6f7> /C [1 0 R 2 -3.5 /N#20x] /D true>>', 'latin1'));
     const d = new PdfParser(src).value() as PdfDict;
