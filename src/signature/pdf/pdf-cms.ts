@@ -16,6 +16,7 @@ import { trustReason } from '../reasons.js';
 import type { Reason, ResolvedVerificationPolicy } from '../report.js';
 import { essCertHash, findSigner } from '../timestamp.js';
 import { derChildren, derElementAt, isUniversal } from '../der-walk.js';
+import { readSignerInfo } from './signer-info-reader.js';
 import { pdfReason } from './pdf-reasons.js';
 
 /** CMS and ESS object identifiers used by PDF signatures. */
@@ -82,7 +83,7 @@ const SIGNED_DATA_OID = Buffer.from('2a864886f70d010702', 'hex');
 /**
  * Reads the SignedData of `/Contents`. pkijs builds an object per ASN.1 element and parses
  * every embedded certificate, which made up most of a signature check; the DER is walked
- * instead to the parts that need pkijs (the signer infos, the content info). Anything the
+ * instead to the signer infos ({@link readSignerInfo}) and the content info. Anything the
  * walk does not expect (BER lengths, another shape) is read by pkijs as a whole, which then
  * decides.
  * @throws when the CMS is malformed
@@ -119,7 +120,7 @@ function walkSignedData(body: Uint8Array): SignedDataParts | undefined {
   const signerElements = derChildren(signers);
   if (!signerElements) return undefined;
   return {
-    signerInfos: signerElements.map((e) => new pkijs.SignerInfo({ schema: readAsn1(e.bytes) })),
+    signerInfos: signerElements.map((e) => readSignerInfo(e) ?? new pkijs.SignerInfo({ schema: readAsn1(e.bytes) })),
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: readAsn1(content.bytes) }),
     certificateDers,
   };
