@@ -134,7 +134,7 @@ describe('readSignerInfo', () => {
     expect(viaPkijs.signer?.sha256).toBe(plain.signer?.sha256);
     // and a tampered signed attribute fails either way
     const attrs = Buffer.from(fields[3]!.bytes);
-    attrs[attrs.length - 1] ^= 0x01;
+    attrs[attrs.length - 1] = attrs[attrs.length - 1]! ^ 0x01;
     for (const version of [bytes[0]!, Buffer.from([0x02, 0x02, 0x00, 0x01])]) {
       const tampered = tlv(0x30, Buffer.concat([version, bytes[1]!, bytes[2]!, attrs, ...bytes.slice(4)]));
       const check = checkPdfCms({ der: withSignerInfo(cms.der, tampered), ranges: cms.ranges, subFilter: cms.subFilter, policy });
