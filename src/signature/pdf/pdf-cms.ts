@@ -89,9 +89,22 @@ const SIGNED_DATA_OID = Buffer.from('2a864886f70d010702', 'hex');
  * @throws when the CMS is malformed
  */
 function parseSignedData(der: Uint8Array): SignedDataParts {
-  let end = der.length;
-  while (end > 0 && der[end - 1] === 0) end--; // /Contents is zero-padded
-  return walkSignedData(der.subarray(0, end)) ?? readSignedData(der);
+  // /Contents is zero-padded (often by tens of kilobytes): the CMS ends where its DER length
+  // says, and everything after must be zeros (compared natively, not byte by byte in JS).
+  const outer = derElementAt(der, 0);
+  const walked = outer && allZero(der.subarray(outer.bytes.length)) ? walkSignedData(outer.bytes) : undefined;
+  return walked ?? readSignedData(der);
+}
+
+const ZEROS = new Uint8Array(16 * 1024);
+
+function allZero(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at < b.length; at += ZEROS.length) {
+    const n = Math.min(ZEROS.length, b.length - at);
+    if (b.compare(ZEROS, 0, n, at, at + n) !== 0) return false;
+  }
+  return true;
 }
 
 function walkSignedData(body: Uint8Array): SignedDataParts | undefined {

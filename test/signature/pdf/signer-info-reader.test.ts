@@ -143,6 +143,27 @@ describe('readSignerInfo', () => {
   });
 });
 
+describe('checkPdfCms: the CMS in zero-padded /Contents', () => {
+  test('ends where its DER length says: a CMS whose last byte is 0x00 verifies; a non-zero byte in the padding is refused', async () => {
+    const pdf = await signPdf(createTestPdf(), { key: pki.person.privateKey, certificate: pki.person.certificate, chain: [pki.subCa.certificate] });
+    const cms = cmsOf(pdf);
+    const si = signerInfoElement(cms.der);
+    // An unsigned attribute (not covered by the signature) whose value ends the DER with 0x00.
+    const unsigned = tlv(0xa1, tlv(0x30, Buffer.concat([Buffer.from('06032a0304', 'hex'), tlv(0x31, Buffer.from([0x04, 0x01, 0x00]))])));
+    const endsInZero = withSignerInfo(cms.der, tlv(0x30, Buffer.concat([si.content, unsigned])));
+    expect(endsInZero[endsInZero.length - 1]).toBe(0);
+    const padded = Buffer.concat([endsInZero, Buffer.alloc(40_000)]);
+    const ok = checkPdfCms({ der: padded, ranges: cms.ranges, subFilter: cms.subFilter, policy });
+    expect(ok.reasons.filter((r) => r.severity === 'error')).toEqual([]);
+    expect(ok).toMatchObject({ digestValid: true, signatureValid: true });
+    for (const at of [endsInZero.length, endsInZero.length + 20_000, padded.length - 1]) {
+      const dirty = Buffer.from(padded);
+      dirty[at] = 0x01;
+      expect(checkPdfCms({ der: dirty, ranges: cms.ranges, subFilter: cms.subFilter, policy }).reasons.map((r) => r.code)).toContain('CMS_MALFORMED');
+    }
+  });
+});
+
 describe('oidText', () => {
   test('matches asn1js on ordinary, large-arc and 2.x identifiers, and refuses unusual encodings', () => {
     for (const oid of ['1.2.840.113549.1.9.4', '2.16.840.1.101.3.4.2.1', '1.3.6.1.4.1.99999.1.1', '2.999.3', '0.9.2342.19200300.100.1.25', '1.2.840.10045.4.3.2', '2.5.4.3', '1.3.6.1.4.1.281474976710655.1']) {
