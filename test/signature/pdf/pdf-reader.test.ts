@@ -104,6 +104,17 @@ describe('PdfDocument', () => {
     expect(c[3]).toMatchObject({ name: 'N x' });
     expect(d.get('D')).toBe(true);
   });
+
+  test('hex strings: white space skipped, an odd digit count padded with 0, any other character refused wherever it is', () => {
+    const hex = (s: string) => Buffer.from((new PdfParser(new Uint8Array(Buffer.from(s, 'latin1'))).value() as PdfString).bytes).toString('hex');
+    expect(hex('<>')).toBe('');
+    expect(hex('<4e6F7>')).toBe('4e6f70');
+    expect(hex('<4 e\r\n6\tF\f7\x000>')).toBe('4e6f70');
+    expect(hex(`<${'00'.repeat(20000)}3082>`)).toBe('00'.repeat(20000) + '3082');
+    for (const bad of ['<4g>', '<g4>', '<4e6f7g>', '<4e6fz>', `<${'00'.repeat(5000)}0x00>`, '<4e-6f>', '<4e\x016f>']) {
+      expect(() => new PdfParser(new Uint8Array(Buffer.from(bad, 'latin1'))).value(), bad).toThrow(/invalid hex string/);
+    }
+  });
 });
 
 describe('PDF text and dates', () => {
