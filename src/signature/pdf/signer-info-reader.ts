@@ -46,8 +46,7 @@ export function readSignerInfo(el: DerElement): pkijs.SignerInfo | undefined {
     if (!unsignedAttrs) return undefined;
   }
   if (i !== fields.length) return undefined;
-  const signature = single(signatureField.bytes);
-  if (!(signature instanceof asn1js.OctetString)) return undefined;
+  const signature = new asn1js.OctetString({ valueHex: signatureField.content });
   return new pkijs.SignerInfo({
     version,
     sid,
@@ -67,6 +66,21 @@ function isContext(e: DerElement | undefined, tagNumber: number): e is DerElemen
 function single(bytes: Uint8Array): asn1js.AsnType | undefined {
   const asn1 = asn1js.fromBER(bytes);
   return asn1.offset === bytes.length && !asn1.result.error ? asn1.result : undefined;
+}
+
+/**
+ * An attribute value as asn1js reads it. OCTET STRINGs (message digests) and OBJECT
+ * IDENTIFIERs (content types) are made directly: asn1js's reader tries to parse an OCTET
+ * STRING's content as nested ASN.1 and decodes identifiers slowly.
+ */
+function attributeValue(e: DerElement): asn1js.AsnType | undefined {
+  const universal = e.tagClass === 0 && !e.constructed;
+  if (universal && e.tagNumber === 4) return new asn1js.OctetString({ valueHex: e.content });
+  if (universal && e.tagNumber === 6) {
+    const value = oidText(e);
+    return value === undefined ? undefined : new asn1js.ObjectIdentifier({ value });
+  }
+  return single(e.bytes);
 }
 
 /** A non-negative INTEGER that fits a few bytes (CMS versions are 0 to 5). */
@@ -131,7 +145,7 @@ function readAttributes(e: DerElement, type: 0 | 1): pkijs.SignedAndUnsignedAttr
     const [oid, set, ...rest] = derChildren(item) ?? [];
     const type = oidText(oid);
     if (type === undefined || !isUniversal(set, 17) || rest.length > 0) return undefined;
-    const values = derChildren(set)?.map((v) => single(v.bytes));
+    const values = derChildren(set)?.map(attributeValue);
     if (!values || values.some((v) => v === undefined)) return undefined;
     attributes.push(new pkijs.Attribute({ type, values: values as asn1js.AsnType[] }));
   }
