@@ -7,7 +7,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignatureError, TrustAnchorError } from '../errors.js';
-import { VerificationPolicySchema, verdictOf, type ChainReport, type Reason, type ResolvedVerificationPolicy, type RevocationOutcome } from './report.js';
+import { verdictOf, type ChainReport, type Reason, type ResolvedVerificationPolicy, type RevocationOutcome } from './report.js';
 import {
   certificateFromDer,
   certificatesFromPem,
@@ -176,7 +176,8 @@ export class TrustStore {
    */
   async verifyCertificate(leaf: Uint8Array, options: VerifyCertificateOptions): Promise<ChainReport> {
     const opts = resolveVerifyCertificateOptions(options);
-    const policy = VerificationPolicySchema.parse(opts.policy ?? this.options.policy);
+    // Both are parsed already (the options' schema and the store's): no second parse.
+    const policy = opts.policy ?? this.options.policy;
     const cert = readCertificate(leaf);
     opts.signal?.throwIfAborted();
     const reasons: Reason[] = [];

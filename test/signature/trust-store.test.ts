@@ -107,6 +107,21 @@ describe('TrustStore edge cases', () => {
       ...extra,
     });
 
+  test("the store's policy applies when a call gives none; a call's policy (defaults filled in) replaces it for that call only", async () => {
+    const leaf = pki.person.certificate;
+    const first = await trust.verifyCertificate(leaf, { at: pki.now });
+    expect(first.revocation.map((r) => r.status)).toEqual(['not-checked', 'not-checked']);
+    expect(codes(first)).toContain('REVOCATION_NOT_CHECKED');
+    // A partial policy: revocation back to its default (soft-fail; no CRL in the store), SHA-256 refused.
+    const strict = await trust.verifyCertificate(leaf, { at: pki.now, policy: { allowedDigests: ['SHA-512'] } });
+    expect(codes(strict)).not.toContain('REVOCATION_NOT_CHECKED');
+    expect(strict.revocation.some((r) => r.policy === 'soft-fail')).toBe(true);
+    expect(strict.verdict).toBe('invalid');
+    const again = await trust.verifyCertificate(leaf, { at: pki.now });
+    expect(again).toEqual(first);
+    expect(trust.policy).toMatchObject({ revocation: 'off', allowedDigests: ['SHA-256', 'SHA-384', 'SHA-512', 'SHA-1'] });
+  });
+
   test('a certificate whose issuer name matches the sub-CA but whose signature does not is invalid', async () => {
     const forged = await leafUnder({ ...pki.subCa, privateKey: pki.wrongRoot.privateKey });
     const r = await trust.verifyCertificate(forged.certificate, { at: pki.now });

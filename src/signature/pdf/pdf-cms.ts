@@ -16,6 +16,7 @@ import { trustReason } from '../reasons.js';
 import type { Reason, ResolvedVerificationPolicy } from '../report.js';
 import { essCertHash, findSigner } from '../timestamp.js';
 import { derChildren, derElementAt, isUniversal } from '../der-walk.js';
+import { readSignerInfo } from './signer-info-reader.js';
 import { pdfReason } from './pdf-reasons.js';
 
 /** CMS and ESS object identifiers used by PDF signatures. */
@@ -82,15 +83,28 @@ const SIGNED_DATA_OID = Buffer.from('2a864886f70d010702', 'hex');
 /**
  * Reads the SignedData of `/Contents`. pkijs builds an object per ASN.1 element and parses
  * every embedded certificate, which made up most of a signature check; the DER is walked
- * instead to the parts that need pkijs (the signer infos, the content info). Anything the
+ * instead to the signer infos ({@link readSignerInfo}) and the content info. Anything the
  * walk does not expect (BER lengths, another shape) is read by pkijs as a whole, which then
  * decides.
  * @throws when the CMS is malformed
  */
 function parseSignedData(der: Uint8Array): SignedDataParts {
-  let end = der.length;
-  while (end > 0 && der[end - 1] === 0) end--; // /Contents is zero-padded
-  return walkSignedData(der.subarray(0, end)) ?? readSignedData(der);
+  // /Contents is zero-padded (often by tens of kilobytes): the CMS ends where its DER length
+  // says, and everything after must be zeros (compared natively, not byte by byte in JS).
+  const outer = derElementAt(der, 0);
+  const walked = outer && allZero(der.subarray(outer.bytes.length)) ? walkSignedData(outer.bytes) : undefined;
+  return walked ?? readSignedData(der);
+}
+
+const ZEROS = new Uint8Array(16 * 1024);
+
+function allZero(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = 0; at < b.length; at += ZEROS.length) {
+    const n = Math.min(ZEROS.length, b.length - at);
+    if (b.compare(ZEROS, 0, n, at, at + n) !== 0) return false;
+  }
+  return true;
 }
 
 function walkSignedData(body: Uint8Array): SignedDataParts | undefined {
@@ -119,7 +133,7 @@ function walkSignedData(body: Uint8Array): SignedDataParts | undefined {
   const signerElements = derChildren(signers);
   if (!signerElements) return undefined;
   return {
-    signerInfos: signerElements.map((e) => new pkijs.SignerInfo({ schema: readAsn1(e.bytes) })),
+    signerInfos: signerElements.map((e) => readSignerInfo(e) ?? new pkijs.SignerInfo({ schema: readAsn1(e.bytes) })),
     encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: readAsn1(content.bytes) }),
     certificateDers,
   };

@@ -44,14 +44,18 @@ export class PdfDocument {
   private readonly objectStreams = new Map<number, { data: Uint8Array; offsets: Map<number, number> }>();
   private readonly resolving = new Set<number>();
   private scanned?: ReturnType<typeof scanObjects>;
+  /** Where each `%%EOF` starts, in file order. */
+  private readonly eofStarts: readonly number[];
 
   private constructor(
     readonly bytes: Uint8Array,
     readonly limits: PdfLimits,
+    eofStarts?: readonly number[],
   ) {
     const head = asBuffer(bytes.subarray(0, 1024)).indexOf('%PDF-', 0, 'latin1');
     if (head < 0) throw new PdfError('VDXP_PDF_MALFORMED', 'not a PDF: no %PDF- header in the first 1024 bytes');
-    const eofs = findRevisions(bytes, limits.maxSections);
+    this.eofStarts = eofStarts ?? findEofs(bytes, limits.maxSections);
+    const eofs = revisionsAt(bytes, this.eofStarts);
     let sections: XrefSection[] = [];
     let reason: string | undefined;
     try {
@@ -85,6 +89,17 @@ export class PdfDocument {
    */
   static open(bytes: Uint8Array, limits: PdfLimits = DEFAULT_PDF_LIMITS): PdfDocument {
     return new PdfDocument(bytes, limits);
+  }
+
+  /**
+   * Opens the first `end` bytes of this file as a PDF of their own (the revision a signature
+   * covers). Its `%%EOF` markers are this file's that lie wholly inside those bytes (a search
+   * of the prefix finds exactly those), so the prefix is not searched again.
+   * @throws {PdfError} as {@link open}
+   */
+  openPrefix(end: number): PdfDocument {
+    const prefix = this.bytes.subarray(0, Math.max(0, Math.min(end, this.bytes.length)));
+    return new PdfDocument(prefix, this.limits, this.eofStarts.filter((at) => at + EOF.length <= prefix.length));
   }
 
   /** The object numbers the cross-reference knows (in use). */
@@ -266,15 +281,25 @@ function revisionsOfSections(eofs: readonly PdfRevision[], sections: readonly Xr
 }
 
 /** The revisions: the end of every `%%EOF` line, in file order. */
-function findRevisions(bytes: Uint8Array, max: number): PdfRevision[] {
+const EOF = '%%EOF';
+
+/** Where each `%%EOF` marker starts (markers cannot overlap). */
+function findEofs(bytes: Uint8Array, max: number): number[] {
   const b = asBuffer(bytes);
-  const out: PdfRevision[] = [];
-  for (let at = b.indexOf('%%EOF', 0, 'latin1'); at >= 0; at = b.indexOf('%%EOF', at + 5, 'latin1')) {
-    let end = at + 5;
-    if (b[end] === 0x0d) end++;
-    if (b[end] === 0x0a) end++;
+  const out: number[] = [];
+  for (let at = b.indexOf(EOF, 0, 'latin1'); at >= 0; at = b.indexOf(EOF, at + EOF.length, 'latin1')) {
     if (out.length >= max * 4) throw new PdfError('VDXP_PDF_LIMIT', `more than ${max * 4} %%EOF markers`);
-    out.push({ index: out.length, end });
+    out.push(at);
   }
   return out;
+}
+
+/** The revisions ending at those markers: each runs to just past its `%%EOF` and end-of-line. */
+function revisionsAt(bytes: Uint8Array, starts: readonly number[]): PdfRevision[] {
+  return starts.map((at, index) => {
+    let end = at + EOF.length;
+    if (bytes[end] === 0x0d) end++;
+    if (bytes[end] === 0x0a) end++;
+    return { index, end };
+  });
 }

@@ -42,7 +42,7 @@ export function changesAfter(doc: PdfDocument, signedEnd: number): PdfChange[] {
   if (signedEnd >= doc.bytes.length) return [];
   let old: PdfDocument | undefined;
   try {
-    old = PdfDocument.open(doc.bytes.subarray(0, signedEnd), doc.limits);
+    old = doc.openPrefix(signedEnd);
   } catch {
     old = undefined;
   }

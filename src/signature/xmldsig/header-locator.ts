@@ -98,9 +98,11 @@ export function locateHeader(bytes: Uint8Array): HeaderLayout | undefined {
   });
 
   const decoder = createUtf8Decoder();
-  const step = 1 << 16;
+  // Small pieces first, growing: the header is a few kilobytes at the start of the package,
+  // and what follows it (an attachment's base64) is better left undecoded.
+  let step = 1 << 12;
   try {
-    for (let i = 0; i < bytes.length; i += step) {
+    for (let i = 0; i < bytes.length; i += step, step = Math.min(step * 2, 1 << 16)) {
       const piece = decoder.decode(bytes.subarray(i, Math.min(bytes.length, i + step)), i + step >= bytes.length);
       raw += piece;
       tokenizer.write(piece);

@@ -47,6 +47,49 @@ describe('PdfDocument', () => {
     expect(doc.revisions[1]!.end).toBe(prepared.pdf.length);
   });
 
+  test('openPrefix reads a prefix exactly as opening those bytes does, at every kind of cut around %%EOF', () => {
+    // Two incremental updates, the middle one with CRLF after %%EOF, one with LF only.
+    const base = Buffer.from(createTestPdf({ pages: 2 }));
+    const update = (prev: Buffer, eol: string) => {
+      const start = prev.length;
+      const body = `3 0 obj\n<< /Count ${start} >>\nendobj\n`;
+      const xref = start + body.length;
+      const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(prev.toString('latin1'))![1]);
+      const trailer = /trailer\s*(<<[\s\S]*?>>)\s*startxref/.exec(prev.toString('latin1'))?.[1] ?? '<< /Size 10 /Root 1 0 R >>';
+      const cleaned = trailer.replace(/\/Prev \d+/, '').replace(/>>\s*$/, ` /Prev ${prevXref} >>`);
+      return Buffer.concat([prev, Buffer.from(`${body}xref\n3 1\n${String(start).padStart(10, '0')} 00000 n \ntrailer\n${cleaned}\nstartxref\n${xref}\n%%EOF${eol}`, 'latin1')]);
+    };
+    const full = update(update(base, '\r\n'), '\n');
+    const doc = PdfDocument.open(full);
+    expect(doc.revisions.length).toBeGreaterThanOrEqual(3);
+    const text = full.toString('latin1');
+    const cuts = new Set<number>([0, 1, 100, full.length, full.length + 10]);
+    for (let at = text.indexOf('%%EOF'); at >= 0; at = text.indexOf('%%EOF', at + 5)) for (let d = -3; d <= 8; d++) cuts.add(at + d);
+    for (let i = 0; i < 20; i++) cuts.add(Math.floor((full.length * (i + 0.5)) / 20));
+    const shape = (d: PdfDocument) => ({
+      revisions: d.revisions,
+      sections: d.sections.map((s) => [s.offset, s.form, [...s.entries.keys()]]),
+      reconstructed: d.reconstructed,
+      trailer: d.trailer.get('Root'),
+      objects: d.objectNumbers(),
+    });
+    for (const cut of [...cuts].filter((c) => c >= 0)) {
+      let expected: unknown;
+      let actual: unknown;
+      try {
+        expected = shape(PdfDocument.open(full.subarray(0, cut)));
+      } catch (e) {
+        expected = (e as { code?: string }).code ?? String(e);
+      }
+      try {
+        actual = shape(doc.openPrefix(cut));
+      } catch (e) {
+        actual = (e as { code?: string }).code ?? String(e);
+      }
+      expect(actual, `cut at ${cut}`).toEqual(expected);
+    }
+  });
+
   test('literal strings with escapes, hex strings, references and offsets', () => {
     const src = new Uint8Array(Buffer.from('<</A (a\\(b\\)\\n\\101\\\nz) /B <4E 6f7> /C [1 0 R 2 -3.5 /N#20x] /D true>>', 'latin1'));
     const d = new PdfParser(src).value() as PdfDict;
@@ -60,6 +103,17 @@ describe('PdfDocument', () => {
     expect(c.slice(1, 3)).toEqual([2, -3.5]);
     expect(c[3]).toMatchObject({ name: 'N x' });
     expect(d.get('D')).toBe(true);
+  });
+
+  test('hex strings: white space skipped, an odd digit count padded with 0, any other character refused wherever it is', () => {
+    const hex = (s: string) => Buffer.from((new PdfParser(new Uint8Array(Buffer.from(s, 'latin1'))).value() as PdfString).bytes).toString('hex');
+    expect(hex('<>')).toBe('');
+    expect(hex('<4e6F7>')).toBe('4e6f70');
+    expect(hex('<4 e\r\n6\tF\f7\x000>')).toBe('4e6f70');
+    expect(hex(`<${'00'.repeat(20000)}3082>`)).toBe('00'.repeat(20000) + '3082');
+    for (const bad of ['<4g>', '<g4>', '<4e6f7g>', '<4e6fz>', `<${'00'.repeat(5000)}0x00>`, '<4e-6f>', '<4e\x016f>']) {
+      expect(() => new PdfParser(new Uint8Array(Buffer.from(bad, 'latin1'))).value(), bad).toThrow(/invalid hex string/);
+    }
   });
 });
 

@@ -214,6 +214,26 @@ describe('signEdxml', () => {
     await expectValid(signedOneLine);
   });
 
+  test('splices exactly when the header spans many read pieces (multi-byte text and CRLF across the 4, 8, 16 … KB cuts)', async () => {
+    // A subject of ~100 KB of Vietnamese (2- and 3-byte UTF-8) and CRLF line ends: the locator
+    // reads the header in growing pieces, so characters and CRLF pairs fall on piece boundaries.
+    const long = 'Về việc kết nối, liên thông văn bản điện tử giữa các cơ quan nhà nước; '.repeat(1400);
+    const source = text(pkg).replace(/<edXML:Subject>[^<]*<\/edXML:Subject>/, `<edXML:Subject>${long}</edXML:Subject>`);
+    expect(source).toContain(long);
+    for (const variant of [source, source.replace(/\n/g, '\r\n')]) {
+      const input = bytes(variant);
+      const signed = await signEdxml(input, { key: pki.person.privateKey, certificate: pki.person.certificate });
+      const raw = Buffer.from(signed).toString('latin1');
+      const nl = variant.includes('\r\n') ? '\r\n' : '\n';
+      const cut = raw.indexOf(`${nl}      <Signature`);
+      const cutEnd = raw.indexOf('</Signature>') + '</Signature>'.length;
+      expect(cut).toBeGreaterThan(Buffer.byteLength(long));
+      expect(Buffer.from(raw.slice(0, cut) + raw.slice(cutEnd), 'latin1').equals(Buffer.from(input))).toBe(true);
+      expect(childElements(headerOf(signed)).map((e) => e.local).slice(-2)).toEqual(['TraceHeaderList', 'Signature']);
+      await expectValid(signed);
+    }
+  });
+
   test('refuses what is not an edXML package, and hostile XML, with the reader errors', async () => {
     await expect(signEdxml('<a><b/></a>', { key: pki.person.privateKey, certificate: pki.person.certificate })).rejects.toMatchObject({ code: 'VDXP_EDXML_INVALID' });
     const xxe = '<?xml version="1.0"?><!DOCTYPE edXML [<!ENTITY x SYSTEM "file:///etc/passwd">]><edXML>&x;</edXML>';

@@ -1,0 +1,189 @@
+import * as asn1js from 'asn1js';
+import * as pkijs from 'pkijs';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { derChildren, derElementAt, type DerElement } from '../../../src/signature/der-walk.js';
+import { checkPdfCms } from '../../../src/signature/pdf/pdf-cms.js';
+import { signPdf } from '../../../src/signature/pdf/sign-pdf.js';
+import { oidText, readSignerInfo } from '../../../src/signature/pdf/signer-info-reader.js';
+import { VerificationPolicySchema } from '../../../src/signature/report.js';
+import { createTestPdf } from '../../../src/testing/test-pdf.js';
+import { createTestPki, type TestPki } from '../../../src/testing/test-pki.js';
+import { createTestTimestampToken } from '../../../src/testing/test-timestamp.js';
+
+let pki: TestPki;
+let ecPki: TestPki;
+beforeAll(async () => {
+  [pki, ecPki] = await Promise.all([createTestPki(), createTestPki({ keyType: 'ec' })]);
+});
+
+/** The CMS of the (last) signature of a PDF, its byte ranges and SubFilter. */
+function cmsOf(pdf: Uint8Array): { der: Uint8Array; ranges: Uint8Array[]; subFilter: 'adbe.pkcs7.detached' | 'ETSI.CAdES.detached' } {
+  const text = Buffer.from(pdf).toString('latin1');
+  const m = [...text.matchAll(/\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g)].at(-1)!;
+  const [a, b, c, d] = m.slice(1).map(Number) as [number, number, number, number];
+  const hex = /<([0-9A-Fa-f]+)>/.exec(text.slice(a + b, c))![1]!;
+  let der = Buffer.from(hex, 'hex');
+  let end = der.length;
+  while (end > 0 && der[end - 1] === 0) end--;
+  der = der.subarray(0, end);
+  const subFilter = /\/SubFilter\s*\/ETSI\.CAdES\.detached/.test(text) ? 'ETSI.CAdES.detached' : 'adbe.pkcs7.detached';
+  return { der, ranges: [pdf.subarray(a, a + b), pdf.subarray(c, c + d)], subFilter };
+}
+
+/** The SignerInfo element of a DER ContentInfo(SignedData). */
+function signerInfoElement(der: Uint8Array): DerElement {
+  const signedData = derChildren(derChildren(derChildren(derElementAt(der, 0)!)![1]!)![0]!)!;
+  return derChildren(signedData.at(-1)!)![0]!;
+}
+
+/** DER TLV with a definite length. */
+function tlv(tag: number, content: Uint8Array): Buffer {
+  const n = content.length;
+  const len = n < 0x80 ? [n] : n < 0x100 ? [0x81, n] : n < 0x10000 ? [0x82, n >> 8, n & 0xff] : [0x83, n >> 16, (n >> 8) & 0xff, n & 0xff];
+  return Buffer.concat([Buffer.from([tag, ...len]), content]);
+}
+
+/** The CMS with its SignerInfo replaced by `signerInfo` (lengths of every enclosing element rebuilt). */
+function withSignerInfo(der: Uint8Array, signerInfo: Uint8Array): Buffer {
+  const info = derElementAt(der, 0)!;
+  const [oid, wrapper] = derChildren(info)!;
+  const signedData = derChildren(wrapper!)![0]!;
+  const fields = derChildren(signedData)!;
+  const signers = tlv(0x31, signerInfo);
+  const sd = tlv(0x30, Buffer.concat([...fields.slice(0, -1).map((f) => f.bytes), signers]));
+  return tlv(0x30, Buffer.concat([oid!.bytes, tlv(0xa0, sd)]));
+}
+
+const policy = VerificationPolicySchema.parse({});
+
+describe('readSignerInfo', () => {
+  test('reads what pkijs reads, for RSA and EC signers, PAdES and PKCS#7, with and without a timestamp token', async () => {
+    const time = new Date(pki.now.getTime() - 3_600_000);
+    const cases = [
+      await signPdf(createTestPdf(), { key: pki.person.privateKey, certificate: pki.person.certificate, chain: [pki.subCa.certificate] }),
+      await signPdf(createTestPdf(), { key: ecPki.organization.privateKey, certificate: ecPki.organization.certificate, subFilter: 'ETSI.CAdES.detached' }),
+      await signPdf(createTestPdf(), {
+        key: pki.person.privateKey,
+        certificate: pki.person.certificate,
+        signingTime: time,
+        timestamp: { tsa: async (digest: Uint8Array) => createTestTimestampToken({ tsa: pki.tsa, digest, time }) },
+      }),
+    ];
+    for (const pdf of cases) {
+      const el = signerInfoElement(cmsOf(pdf).der);
+      const fast = readSignerInfo(el)!;
+      const slow = new pkijs.SignerInfo({ schema: asn1js.fromBER(el.bytes).result });
+      expect(fast).toBeInstanceOf(pkijs.SignerInfo);
+      // Same content: both encode back to the very bytes read.
+      expect(Buffer.from(fast.toSchema().toBER(false)).equals(Buffer.from(el.bytes))).toBe(true);
+      expect(Buffer.from(slow.toSchema().toBER(false)).equals(Buffer.from(el.bytes))).toBe(true);
+      expect(fast.version).toBe(slow.version);
+      expect(fast.sid).toBeInstanceOf(pkijs.IssuerAndSerialNumber);
+      expect(fast.digestAlgorithm.algorithmId).toBe(slow.digestAlgorithm.algorithmId);
+      expect(fast.signatureAlgorithm.algorithmId).toBe(slow.signatureAlgorithm.algorithmId);
+      expect(Buffer.from(fast.signedAttrs!.encodedValue).equals(Buffer.from(slow.signedAttrs!.encodedValue))).toBe(true);
+      expect(fast.signedAttrs!.attributes.map((a) => a.type)).toEqual(slow.signedAttrs!.attributes.map((a) => a.type));
+      expect(fast.unsignedAttrs?.attributes.map((a) => a.type)).toEqual(slow.unsignedAttrs?.attributes.map((a) => a.type));
+      const attr = (si: pkijs.SignerInfo, type: string) => si.signedAttrs!.attributes.find((a) => a.type === type)!.values[0];
+      const [md, slowMd] = [attr(fast, '1.2.840.113549.1.9.4'), attr(slow, '1.2.840.113549.1.9.4')];
+      expect(md).toBeInstanceOf(asn1js.OctetString);
+      expect(Buffer.from((md as asn1js.OctetString).valueBlock.valueHexView).equals(Buffer.from((slowMd as asn1js.OctetString).valueBlock.valueHexView))).toBe(true);
+      const ct = attr(fast, '1.2.840.113549.1.9.3');
+      expect(ct).toBeInstanceOf(asn1js.ObjectIdentifier);
+      expect((ct as asn1js.ObjectIdentifier).valueBlock.toString()).toBe('1.2.840.113549.1.7.1');
+      expect(Buffer.from(fast.signature.valueBlock.valueHexView).equals(Buffer.from(slow.signature.valueBlock.valueHexView))).toBe(true);
+    }
+    expect(readSignerInfo(signerInfoElement(cmsOf(cases[2]!).der))!.unsignedAttrs!.attributes).toHaveLength(1);
+  });
+
+  test('a subject-key-identifier sid is kept as the tagged value pkijs keeps', () => {
+    const ski = Buffer.concat([Buffer.from([0x80, 0x04]), Buffer.from('a1b2c3d4', 'hex')]);
+    const el = derElementAt(tlv(0x30, Buffer.concat([Buffer.from([0x02, 0x01, 0x03]), ski, tlv(0x30, Buffer.from('0609608648016503040201', 'hex')), tlv(0x30, Buffer.from('06092a864886f70d01010b', 'hex')), Buffer.from([0x04, 0x01, 0x00])])), 0)!;
+    const fast = readSignerInfo(el)!;
+    const slow = new pkijs.SignerInfo({ schema: asn1js.fromBER(el.bytes).result });
+    expect(fast.version).toBe(3);
+    expect(Buffer.from((fast.sid as asn1js.Primitive).valueBlock.valueHexView).toString('hex')).toBe('a1b2c3d4');
+    expect(Buffer.from(fast.toSchema().toBER(false)).equals(Buffer.from(slow.toSchema().toBER(false)))).toBe(true);
+    expect(fast.digestAlgorithm.algorithmId).toBe('2.16.840.1.101.3.4.2.1');
+    expect(fast.signatureAlgorithm.algorithmId).toBe('1.2.840.113549.1.1.11');
+  });
+
+  test('shapes off the plain DER path give undefined (pkijs then decides)', async () => {
+    const pdf = await signPdf(createTestPdf(), { key: pki.person.privateKey, certificate: pki.person.certificate });
+    const el = signerInfoElement(cmsOf(pdf).der);
+    const fields = derChildren(el)!;
+    const rebuild = (parts: Uint8Array[]) => derElementAt(tlv(0x30, Buffer.concat(parts)), 0)!;
+    const bytes = fields.map((f) => f.bytes);
+    expect(readSignerInfo(rebuild(bytes))).toBeDefined();
+    // a non-minimal version INTEGER; a trailing extra field; the signature as a constructed (BER) OCTET STRING; no signature
+    expect(readSignerInfo(rebuild([Buffer.from([0x02, 0x02, 0x00, 0x01]), ...bytes.slice(1)]))).toBeUndefined();
+    expect(readSignerInfo(rebuild([...bytes, Buffer.from([0x05, 0x00])]))).toBeUndefined();
+    const sig = fields[5]!;
+    expect(readSignerInfo(rebuild([...bytes.slice(0, 5), tlv(0x24, tlv(0x04, sig.content))]))).toBeUndefined();
+    expect(readSignerInfo(rebuild(bytes.slice(0, 5)))).toBeUndefined();
+    // an attribute whose values are not a SET
+    const attrs = derChildren(fields[3]!)!;
+    const bad = tlv(0x30, Buffer.concat([derChildren(attrs[0]!)![0]!.bytes, tlv(0x30, Buffer.from([0x05, 0x00]))]));
+    expect(readSignerInfo(rebuild([...bytes.slice(0, 3), tlv(0xa0, Buffer.concat([bad, ...attrs.slice(1).map((a) => a.bytes)])), ...bytes.slice(4)]))).toBeUndefined();
+  });
+
+  test('off-shape signer infos are still checked in full: pkijs reads them and the verdict is the same', async () => {
+    const pdf = await signPdf(createTestPdf(), { key: pki.person.privateKey, certificate: pki.person.certificate, chain: [pki.subCa.certificate] });
+    const cms = cmsOf(pdf);
+    const fields = derChildren(signerInfoElement(cms.der))!;
+    const bytes = fields.map((f) => f.bytes);
+    const plain = checkPdfCms({ der: cms.der, ranges: cms.ranges, subFilter: cms.subFilter, policy });
+    expect(plain).toMatchObject({ digestValid: true, signatureValid: true });
+    // version written with a leading zero byte: refused by the fast reader, accepted by pkijs
+    const odd = tlv(0x30, Buffer.concat([Buffer.from([0x02, 0x02, 0x00, 0x01]), ...bytes.slice(1)]));
+    expect(readSignerInfo(derElementAt(odd, 0)!)).toBeUndefined();
+    const viaPkijs = checkPdfCms({ der: withSignerInfo(cms.der, odd), ranges: cms.ranges, subFilter: cms.subFilter, policy });
+    expect(viaPkijs).toMatchObject({ digestValid: true, signatureValid: true });
+    expect(viaPkijs.signer?.sha256).toBe(plain.signer?.sha256);
+    // and a tampered signed attribute fails either way
+    const attrs = Buffer.from(fields[3]!.bytes);
+    attrs[attrs.length - 1] = attrs[attrs.length - 1]! ^ 0x01;
+    for (const version of [bytes[0]!, Buffer.from([0x02, 0x02, 0x00, 0x01])]) {
+      const tampered = tlv(0x30, Buffer.concat([version, bytes[1]!, bytes[2]!, attrs, ...bytes.slice(4)]));
+      const check = checkPdfCms({ der: withSignerInfo(cms.der, tampered), ranges: cms.ranges, subFilter: cms.subFilter, policy });
+      expect(check.signatureValid === true && check.digestValid === true).toBe(false);
+    }
+  });
+});
+
+describe('checkPdfCms: the CMS in zero-padded /Contents', () => {
+  test('ends where its DER length says: a CMS whose last byte is 0x00 verifies; a non-zero byte in the padding is refused', async () => {
+    const pdf = await signPdf(createTestPdf(), { key: pki.person.privateKey, certificate: pki.person.certificate, chain: [pki.subCa.certificate] });
+    const cms = cmsOf(pdf);
+    const si = signerInfoElement(cms.der);
+    // An unsigned attribute (not covered by the signature) whose value ends the DER with 0x00.
+    const unsigned = tlv(0xa1, tlv(0x30, Buffer.concat([Buffer.from('06032a0304', 'hex'), tlv(0x31, Buffer.from([0x04, 0x01, 0x00]))])));
+    const endsInZero = withSignerInfo(cms.der, tlv(0x30, Buffer.concat([si.content, unsigned])));
+    expect(endsInZero[endsInZero.length - 1]).toBe(0);
+    const padded = Buffer.concat([endsInZero, Buffer.alloc(40_000)]);
+    const ok = checkPdfCms({ der: padded, ranges: cms.ranges, subFilter: cms.subFilter, policy });
+    expect(ok.reasons.filter((r) => r.severity === 'error')).toEqual([]);
+    expect(ok).toMatchObject({ digestValid: true, signatureValid: true });
+    for (const at of [endsInZero.length, endsInZero.length + 20_000, padded.length - 1]) {
+      const dirty = Buffer.from(padded);
+      dirty[at] = 0x01;
+      expect(checkPdfCms({ der: dirty, ranges: cms.ranges, subFilter: cms.subFilter, policy }).reasons.map((r) => r.code)).toContain('CMS_MALFORMED');
+    }
+  });
+});
+
+describe('oidText', () => {
+  test('matches asn1js on ordinary, large-arc and 2.x identifiers, and refuses unusual encodings', () => {
+    for (const oid of ['1.2.840.113549.1.9.4', '2.16.840.1.101.3.4.2.1', '1.3.6.1.4.1.99999.1.1', '2.999.3', '0.9.2342.19200300.100.1.25', '1.2.840.10045.4.3.2', '2.5.4.3', '1.3.6.1.4.1.281474976710655.1']) {
+      const der = new Uint8Array(new asn1js.ObjectIdentifier({ value: oid }).toBER(false));
+      expect(oidText(derElementAt(der, 0))).toBe(oid);
+      expect((asn1js.fromBER(der).result as asn1js.ObjectIdentifier).valueBlock.toString()).toBe(oid);
+    }
+    expect(oidText(derElementAt(Buffer.from('0603808648', 'hex'), 0))).toBeUndefined(); // leading 0x80
+    expect(oidText(derElementAt(Buffer.from('06022a86', 'hex'), 0))).toBeUndefined(); // truncated arc
+    expect(oidText(derElementAt(Buffer.from('0600', 'hex'), 0))).toBeUndefined(); // empty
+    expect(oidText(derElementAt(Buffer.from('04022a03', 'hex'), 0))).toBeUndefined(); // not an OID
+    expect(oidText(derElementAt(Buffer.from('06092a8080808080808001', 'hex'), 0))).toBeUndefined(); // non-minimal inner arc
+    expect(oidText(derElementAt(Buffer.from('060a2affffffffffffffff7f', 'hex'), 0))).toBeUndefined(); // arc past 2^48
+  });
+});
