@@ -13,6 +13,7 @@ import type { ConnectorContext } from './context.js';
 import type { OverdueItem } from './deadlines.js';
 import { ConnectorEvents, type ConnectorEventHandler, type ConnectorEventMap, type DocumentEvent } from './events.js';
 import { HandOver } from './handover.js';
+import { RecentPackages } from './recent-packages.js';
 import { InboxReceiver, type ReceivePassResult } from './inbox.js';
 import { resolveConnectorOptions, type ConnectorOptions, type ResolvedConnectorOptions } from './options.js';
 import { OutboxWorker } from './outbox.js';
@@ -91,6 +92,7 @@ export class Connector {
       signal,
       now: this.#options.now,
       halted: () => this.#halted || signal.aborted,
+      recent: new RecentPackages(4 * this.#options.batchSize),
     };
     this.#outbox = new OutboxWorker(this.#ctx);
     const v = this.#options.verification;

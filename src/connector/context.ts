@@ -10,6 +10,7 @@ import type { Organization } from '../edxml/model.js';
 import type { Store } from '../store/store.js';
 import type { ConnectorEvents } from './events.js';
 import type { ResolvedConnectorOptions } from './options.js';
+import type { RecentPackages } from './recent-packages.js';
 
 /** Shared by the connector's parts. */
 export interface ConnectorContext {
@@ -21,6 +22,8 @@ export interface ConnectorContext {
   /** True once `stop()` was asked (or the signal aborted): finish the item under way, start no other. */
   halted(): boolean;
   now(): Date;
+  /** Packages the receive loop just parsed, for their hand-over. */
+  readonly recent: RecentPackages;
 }
 
 /** Reads a whole blob. */

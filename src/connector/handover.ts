@@ -126,6 +126,8 @@ export class HandOver {
   }
 
   async #read(entry: InboxEntry): Promise<ParsedEdoc | ParsedStatus> {
+    const kept = this.#ctx.recent.take(entry.id);
+    if (kept) return kept as ParsedEdoc | ParsedStatus;
     return parseEdxml(await readBlob(this.#ctx.store, entry.blob.ref), { maxBytes: this.#ctx.options.maxPackageBytes });
   }
 }

@@ -112,6 +112,7 @@ export class InboxReceiver {
     if (p.kind === 'quarantine') return this.#quarantine(item, listed, p.reason, p.blob);
     const entry = p.known ?? (await this.#store(item, p.message, p.blob, p.verification));
     const duplicate = p.known !== undefined || entry.axisDocId !== item.docId;
+    if (entry.handedOverAt === undefined) this.#ctx.recent.remember(entry.id, p.message, p.blob.size);
     await afterArrival(this.#ctx, this.#outbox, entry, p.message);
     await this.#ctx.options.axis.updateStatus(item.docId, 'done', { signal: this.#ctx.signal });
     return duplicate ? 'duplicates' : 'stored';
