@@ -14,7 +14,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildEdxml, buildXroadHeaders, Connector, FileStore, hashFileOf } from '../../dist/index.js';
+import { AxisClient, buildEdxml, buildXroadHeaders, Connector, FileStore, hashFileOf } from '../../dist/index.js';
 import { LocalAxis } from '../../dist/testing/index.js';
 import { envNumber, perSecond, repeats, stats } from '../harness.mjs';
 
@@ -44,13 +44,16 @@ export default async function roundTrip({ log }) {
   const runs = repeats(3);
   const connectorMs = [];
   const rawMs = [];
+  const clientMs = [];
   for (let run = 0; run < runs; run++) {
     const { ms, counts } = await connectorRun(run, docs);
     connectorMs.push(ms);
-    const raw = await rawRun(run, docs, counts);
+    const raw = await rawRun(run, docs, counts, 'raw');
     rawMs.push(raw);
+    const client = await rawRun(run, docs, counts, 'client');
+    clientMs.push(client);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    log(`run ${run + 1}: connector ${ms.toFixed(0)} ms, raw ${raw.toFixed(0)} ms for ${total} requests (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    log(`run ${run + 1}: connector ${ms.toFixed(0)} ms, raw ${raw.toFixed(0)} ms, AxisClient ${client.toFixed(0)} ms for ${total} requests (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   }
   return [
     {
@@ -59,6 +62,18 @@ export default async function roundTrip({ log }) {
       value: perSecond(docs, stats(connectorMs)),
       baseline: perSecond(docs, stats(rawMs)),
       target: { minRatio: 0.5 },
+    },
+    {
+      name: `connector round trip, ${docs} documents (docs/s) vs the same requests through AxisClient`,
+      unit: 'docs/s',
+      value: perSecond(docs, stats(connectorMs)),
+      baseline: perSecond(docs, stats(clientMs)),
+    },
+    {
+      name: `AxisClient making the round trip's requests (docs/s) vs LocalAxis raw ceiling`,
+      unit: 'docs/s',
+      value: perSecond(docs, stats(clientMs)),
+      baseline: perSecond(docs, stats(rawMs)),
     },
   ];
 }
@@ -117,8 +132,12 @@ async function connectorRun(run, docs) {
   }
 }
 
-/** The same requests, per operation, straight to a fresh LocalAxis. */
-async function rawRun(run, docs, counts) {
+/**
+ * The same requests, per operation, to a fresh LocalAxis: made with node:http (`raw`, the
+ * ceiling) or with the SDK's own AxisClient (`client`: what the transport costs, without any
+ * store, build or parse).
+ */
+async function rawRun(run, docs, counts, how) {
   const edocs = Array.from({ length: docs }, (_, i) => Buffer.from(buildEdxml(letter(run, i))));
   const documentIds = edocs.map((_, i) => `${G22.organId},2025/03/10,${i + 1}/VPCP-B${run}`);
   const statuses = documentIds.map((documentId, i) =>
@@ -135,7 +154,18 @@ async function rawRun(run, docs, counts) {
   );
   const axis = await LocalAxis.start({ systems: SYSTEMS });
   const agent = new Agent({ keepAlive: true, maxSockets: 8 });
-  const call = (systemId, operation, params, body) =>
+  const clients = new Map(SYSTEMS.map((s) => [s.systemId, new AxisClient({ endpoint: axis.url, systemId: s.systemId, secret: s.secret, timeoutMs: 30_000 })]));
+  const viaClient = async (systemId, operation, params, body) => {
+    const c = clients.get(systemId);
+    const p = Object.fromEntries(params);
+    if (operation === 'sendEdoc') return c.sendEdoc(body, { messageType: p.messagetype, from: systemId });
+    if (operation === 'getReceivedEdocList') return { data: (await c.getReceivedEdocList({ messageType: p.messagetype })).items };
+    if (operation === 'downloadEdoc') return Buffer.concat(await (await c.downloadEdoc(p.docId)).toArray());
+    if (operation === 'getEdoc') return (await c.getEdoc(p.docId)).bytes;
+    if (operation === 'updateStatus') return c.updateStatus(p.docId, p.status);
+    throw new Error(`no client call for ${operation}`);
+  };
+  const viaHttp = (systemId, operation, params, body) =>
     new Promise((resolve, reject) => {
       const json = operation !== 'sendEdoc';
       const method = operation === 'downloadEdoc' ? 'GET' : 'POST';
@@ -158,6 +188,7 @@ async function rawRun(run, docs, counts) {
       req.on('error', reject);
       req.end(data);
     });
+  const call = how === 'client' ? viaClient : viaHttp;
   const parallel = async (items, fn) => {
     let next = 0;
     await Promise.all(Array.from({ length: 8 }, async () => {
