@@ -93,6 +93,7 @@ export class Connector {
       now: this.#options.now,
       halted: () => this.#halted || signal.aborted,
       recent: new RecentPackages(4 * this.#options.batchSize),
+      arriving: new Set(),
     };
     this.#outbox = new OutboxWorker(this.#ctx);
     const v = this.#options.verification;

@@ -24,6 +24,11 @@ export interface ConnectorContext {
   now(): Date;
   /** Packages the receive loop just parsed, for their hand-over. */
   readonly recent: RecentPackages;
+  /**
+   * Inbox entries whose arrival steps (01, decision, status record) are under way in this
+   * process: the hand-over, running beside the receive loop, leaves them for its next pass.
+   */
+  readonly arriving: Set<string>;
 }
 
 /** Reads a whole blob. */

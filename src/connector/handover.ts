@@ -68,6 +68,11 @@ export class HandOver {
       const claimed = await store.claimInboxHandover({ workerId: options.workerId, limit: options.batchSize, leaseMs: options.leaseMs, now: this.#ctx.now() });
       let progressed = false;
       for (const entry of claimed) {
+        if (this.#ctx.arriving.has(entry.id)) {
+          // its arrival steps are under way: the pass after the receive pass takes it
+          await store.updateInbox(entry.id, { lease: null }, holder).catch((error: unknown) => this.#ctx.events.reportError({ error, phase: 'handover', inboxId: entry.id }));
+          continue;
+        }
         let done = false;
         try {
           done = await this.#handOver(entry);

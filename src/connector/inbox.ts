@@ -110,12 +110,24 @@ export class InboxReceiver {
   /** Stores one prepared package, runs what follows arrival, acks it (in the list's order per document). */
   async #finish(p: Exclude<Prepared, { kind: 'skipped' }>, item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<'stored' | 'duplicates' | 'quarantined'> {
     if (p.kind === 'quarantine') return this.#quarantine(item, listed, p.reason, p.blob);
-    const entry = p.known ?? (await this.#store(item, p.message, p.blob, p.verification));
-    const duplicate = p.known !== undefined || entry.axisDocId !== item.docId;
-    if (entry.handedOverAt === undefined) this.#ctx.recent.remember(entry.id, p.message, p.blob.size);
-    await afterArrival(this.#ctx, this.#outbox, entry, p.message);
-    await this.#ctx.options.axis.updateStatus(item.docId, 'done', { signal: this.#ctx.signal });
-    return duplicate ? 'duplicates' : 'stored';
+    // not handed over before its arrival steps are done (the id a new entry takes, then the one it got)
+    const arriving = this.#ctx.arriving;
+    const ids = [p.known?.id ?? inboxIdOf(item.docId)];
+    for (const id of ids) arriving.add(id);
+    try {
+      const entry = p.known ?? (await this.#store(item, p.message, p.blob, p.verification));
+      if (!arriving.has(entry.id)) {
+        arriving.add(entry.id);
+        ids.push(entry.id);
+      }
+      const duplicate = p.known !== undefined || entry.axisDocId !== item.docId;
+      if (entry.handedOverAt === undefined) this.#ctx.recent.remember(entry.id, p.message, p.blob.size);
+      await afterArrival(this.#ctx, this.#outbox, entry, p.message);
+      await this.#ctx.options.axis.updateStatus(item.docId, 'done', { signal: this.#ctx.signal });
+      return duplicate ? 'duplicates' : 'stored';
+    } finally {
+      for (const id of ids) arriving.delete(id);
+    }
   }
 
   async #fetch(docId: string): Promise<{ blob: BlobInfo } | { reason: { code: string; message: string } }> {
@@ -147,7 +159,7 @@ export class InboxReceiver {
     }
     const receivedAt = this.#ctx.now().toISOString();
     const { entry } = await this.#ctx.store.addInbox({
-      id: `i_${idPart(item.docId)}`,
+      id: inboxIdOf(item.docId),
       axisDocId: item.docId,
       messageType: message.kind,
       from: message.from.organId,
@@ -179,6 +191,9 @@ export class InboxReceiver {
     return 'quarantined';
   }
 }
+
+/** The id of the inbox entry a package with this axis DocId gets. */
+const inboxIdOf = (axisDocId: string): string => `i_${idPart(axisDocId)}`;
 
 /** One package, fetched, read and verified. */
 type Prepared =

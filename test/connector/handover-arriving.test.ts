@@ -1,0 +1,56 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import type { ConnectorContext } from '../../src/connector/context.js';
+import { ConnectorEvents, type DocumentEvent } from '../../src/connector/events.js';
+import { HandOver } from '../../src/connector/handover.js';
+import { resolveConnectorOptions } from '../../src/connector/options.js';
+import { RecentPackages } from '../../src/connector/recent-packages.js';
+import { buildEdxml } from '../../src/edxml/build.js';
+import { FileStore } from '../../src/store/file-store.js';
+import { NGHE_AN, VPCP, letter } from '../helpers/connector-setup.js';
+
+let dir: string;
+let store: FileStore;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'vdxp-handover-'));
+  store = await FileStore.open({ dir, fsync: false });
+});
+afterEach(async () => {
+  await store.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('hand-over beside the receive loop', () => {
+  test('an entry whose arrival steps are under way is left (lease released) and handed over by a later pass', async () => {
+    const events = new ConnectorEvents();
+    const options = resolveConnectorOptions({ axis: { endpoint: 'http://127.0.0.1:9', systemId: NGHE_AN.organId, secret: 's' }, store, agency: NGHE_AN });
+    const ctx: ConnectorContext = {
+      options, store, events, signal: new AbortController().signal, halted: () => false, now: () => new Date(), recent: new RecentPackages(8), arriving: new Set(),
+    };
+    const { to: _to, ...input } = letter(VPCP, [NGHE_AN]);
+    const bytes = buildEdxml({ kind: 'edoc', ...input, from: VPCP, to: [NGHE_AN], documentId: 'D1' });
+    const blob = await store.putBlob(bytes);
+    await store.addInbox({
+      id: 'i_a1', axisDocId: 'a1', messageType: 'edoc', from: VPCP.organId, to: NGHE_AN.organId, documentId: 'D1', operation: 'new', blob,
+      summary: { code: '101/VPCP-TTĐT' }, receivedAt: new Date().toISOString(),
+    });
+    const documents: DocumentEvent[] = [];
+    events.on('document', (d) => void documents.push(d));
+    const handOver = new HandOver(ctx);
+
+    ctx.arriving.add('i_a1');
+    expect(await handOver.pass()).toBe(0);
+    expect(documents).toEqual([]);
+    const left = await store.getInbox('i_a1');
+    expect(left).toMatchObject({ id: 'i_a1' });
+    expect(left!.lease).toBeUndefined();
+    expect(left!.handedOverAt).toBeUndefined();
+
+    ctx.arriving.delete('i_a1');
+    expect(await handOver.pass()).toBe(1);
+    expect(documents.map((d) => d.inboxId)).toEqual(['i_a1']);
+    expect((await store.getInbox('i_a1'))!.handedOverAt).toEqual(expect.any(String));
+  });
+});
