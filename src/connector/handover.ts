@@ -90,7 +90,7 @@ export class HandOver {
     }
   }
 
-  /** Emits the entry's event; false when it must wait (nobody listens for documents). */
+  /** Emits the entry's event; false when it must wait (nobody listens for documents, or its arrival steps are not done). */
   async #handOver(entry: InboxEntry): Promise<boolean> {
     const { store, events } = this.#ctx;
     if (entry.messageType === 'status' && entry.summary.statusCode !== '13') {
@@ -99,7 +99,9 @@ export class HandOver {
       const status =
         ofEntry(await store.listStatuses({ direction: 'in', counterpart: entry.from, documentId: entry.documentId })) ??
         ofEntry(await store.listStatuses({ direction: 'in', counterpart: entry.from }));
-      if (!status) return true;
+      // no record yet: its arrival steps are under way (in another worker) or were cut short by
+      // a crash (the package comes again): hand it over once they are done
+      if (!status) return false;
       const message = (await this.#read(entry)) as ParsedStatus;
       const matched = (await store.listOutbox({ documentId: status.documentId, messageType: 'edoc' })).length > 0;
       await events.emit('status', { inboxId: entry.id, documentId: status.documentId, from: entry.from, code: status.code, status, matched, message });
@@ -107,7 +109,8 @@ export class HandOver {
     }
     if (!isDocument(entry)) {
       const decision = await store.getDecision(decisionIdOf(entry.id));
-      if (decision) await events.emit('request', { decision });
+      if (!decision) return false; // not made yet: as for a status without its record
+      await events.emit('request', { decision });
       return true;
     }
     if (events.count('document') === 0) return false;

@@ -54,3 +54,32 @@ describe('hand-over beside the receive loop', () => {
     expect((await store.getInbox('i_a1'))!.handedOverAt).toEqual(expect.any(String));
   });
 });
+
+describe('hand-over of a status whose record is not there yet', () => {
+  test('waits (another worker, or a crash, left its arrival steps unfinished) and is handed over with its event once recorded', async () => {
+    const events = new ConnectorEvents();
+    const options = resolveConnectorOptions({ axis: { endpoint: 'http://127.0.0.1:9', systemId: VPCP.organId, secret: 's' }, store, agency: VPCP });
+    const ctx: ConnectorContext = {
+      options, store, events, signal: new AbortController().signal, halted: () => false, now: () => new Date(), recent: new RecentPackages(8), arriving: new Set(),
+    };
+    const bytes = buildEdxml({
+      kind: 'status', from: NGHE_AN, statusCode: '01', staffInfo: { department: 'Văn thư', staff: 'Văn thư' },
+      responseFor: { organId: VPCP.organId, code: '101/VPCP-TTĐT', promulgationDate: '2025-03-10', documentId: 'D1' },
+    });
+    const blob = await store.putBlob(bytes);
+    const at = new Date().toISOString();
+    await store.addInbox({
+      id: 'i_s1', axisDocId: 's1', messageType: 'status', from: NGHE_AN.organId, to: VPCP.organId, documentId: 'D1', operation: `01@${at}`, blob,
+      summary: { code: '101/VPCP-TTĐT', statusCode: '01' }, receivedAt: at,
+    });
+    const seen: string[] = [];
+    events.on('status', (e) => void seen.push(e.code));
+    const handOver = new HandOver(ctx);
+    expect(await handOver.pass()).toBe(0);
+    expect(seen).toEqual([]);
+    expect((await store.getInbox('i_s1'))!.handedOverAt).toBeUndefined();
+    await store.addStatus({ direction: 'in', documentId: 'D1', counterpart: NGHE_AN.organId, agency: VPCP.organId, code: '01', at, recordedAt: at, inboxId: 'i_s1' });
+    expect(await handOver.pass()).toBe(1);
+    expect(seen).toEqual(['01']);
+  });
+});
