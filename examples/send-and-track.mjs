@@ -28,6 +28,8 @@ const axis = await LocalAxis.start({
   ],
 });
 const dirs = [await mkdtemp(join(tmpdir(), 'vdxp-dms-')), await mkdtemp(join(tmpdir(), 'vdxp-provinces-'))];
+// FileStore: a journal fsynced once per batch of changes (group commit), folded into one JSON
+// file per record in the background and on close
 const [dmsStore, provincesStore] = [await FileStore.open({ dir: dirs[0] }), await FileStore.open({ dir: dirs[1] })];
 
 // --- the sending system --------------------------------------------------------------------
@@ -36,6 +38,9 @@ const dms = new Connector({
   store: dmsStore,
   agency: ministry,
   pollIntervalMs: 100, // a real deployment polls every few seconds (default 5 s)
+  // packages sent, fetched and processed at once (default 8); a revoke or an update still
+  // follows the document it concerns, and packages about one document keep their order
+  concurrency: 8,
 });
 dms.on('status', ({ from, code, status }) => {
   const who = status.staff ? ` — ${status.staff.department}, ${status.staff.staff}` : '';
