@@ -3,6 +3,7 @@
  * development, tests, demos and chaos runs without the government network.
  * @module
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -61,6 +62,8 @@ export class LocalAxis {
     options: ResolvedLocalAxisOptions, state: AxisState, persistence: AxisPersistence | undefined, server: Server, url: string,
   ) {
     this.#options = options;
+    // every request waiting out an injected latency listens to it
+    setMaxListeners(0, this.#closing.signal);
     this.#state = state;
     this.#persistence = persistence;
     this.#server = server;
