@@ -44,8 +44,8 @@ export class PdfDocument {
   private readonly objectStreams = new Map<number, { data: Uint8Array; offsets: Map<number, number> }>();
   private readonly resolving = new Set<number>();
   private scanned?: ReturnType<typeof scanObjects>;
-  /** Where each `%%EOF` starts, in file order. */
-  private readonly eofStarts: readonly number[];
+  /** Where each `%%EOF` starts, in file order (found on first need: a file whose cross-reference reads needs only the one after each section). */
+  private eofStarts: readonly number[] | undefined;
 
   private constructor(
     readonly bytes: Uint8Array,
@@ -54,8 +54,7 @@ export class PdfDocument {
   ) {
     const head = asBuffer(bytes.subarray(0, 1024)).indexOf('%PDF-', 0, 'latin1');
     if (head < 0) throw new PdfError('VDXP_PDF_MALFORMED', 'not a PDF: no %PDF- header in the first 1024 bytes');
-    this.eofStarts = eofStarts ?? findEofs(bytes, limits.maxSections);
-    const eofs = revisionsAt(bytes, this.eofStarts);
+    this.eofStarts = eofStarts;
     let sections: XrefSection[] = [];
     let reason: string | undefined;
     try {
@@ -67,12 +66,12 @@ export class PdfDocument {
     this.entries = new Map();
     if (reason === undefined && sections[0]) {
       this.sections = sections;
-      this.revisions = revisionsOfSections(eofs, sections);
+      this.revisions = revisionsOfSections(bytes, sections, this.eofStarts);
       this.trailer = sections[0].trailer;
       for (const s of sections) for (const [n, e] of s.entries) if (!this.entries.has(n)) this.entries.set(n, e);
     } else {
       this.sections = [];
-      this.revisions = eofs;
+      this.revisions = revisionsAt(bytes, this.allEofStarts());
       this.reconstructed = reason ?? 'no cross-reference';
       const scan = this.scan();
       for (const [n, o] of scan.offsets) this.entries.set(n, { type: 'offset', offset: o.offset, gen: o.gen });
@@ -99,7 +98,7 @@ export class PdfDocument {
    */
   openPrefix(end: number): PdfDocument {
     const prefix = this.bytes.subarray(0, Math.max(0, Math.min(end, this.bytes.length)));
-    return new PdfDocument(prefix, this.limits, this.eofStarts.filter((at) => at + EOF.length <= prefix.length));
+    return new PdfDocument(prefix, this.limits, this.eofStarts?.filter((at) => at + EOF.length <= prefix.length));
   }
 
   /** The object numbers the cross-reference knows (in use). */
@@ -228,6 +227,12 @@ export class PdfDocument {
     return { ref: new PdfRef(num, 0), value, inObjectStream: streamNum };
   }
 
+  /** Every `%%EOF` marker of the file (searched once, when needed). */
+  private allEofStarts(): readonly number[] {
+    this.eofStarts ??= findEofs(this.bytes, this.limits.maxSections);
+    return this.eofStarts;
+  }
+
   private scan(): ReturnType<typeof scanObjects> {
     this.scanned ??= scanObjects(this.bytes, this.limits);
     return this.scanned;
@@ -269,13 +274,28 @@ export class PdfDocument {
 
 /**
  * The revisions of a file with a readable cross-reference: for each section, the first
- * `%%EOF` after it (a `%%EOF` inside a stream is not a revision).
+ * `%%EOF` line ending after it (a `%%EOF` inside a stream is not a revision). Searched from
+ * each section, so the bulk of a large file is not scanned; `known` (every marker, when
+ * already found) gives the same answer without searching.
  */
-function revisionsOfSections(eofs: readonly PdfRevision[], sections: readonly XrefSection[]): PdfRevision[] {
+function revisionsOfSections(bytes: Uint8Array, sections: readonly XrefSection[], known: readonly number[] | undefined): PdfRevision[] {
+  const b = asBuffer(bytes);
   const ends = new Set<number>();
   for (const s of sections) {
-    const eof = eofs.find((e) => e.end > s.offset);
-    if (eof) ends.add(eof.end);
+    let end: number | undefined;
+    if (known) {
+      end = revisionsAt(bytes, known).find((e) => e.end > s.offset)?.end;
+    } else {
+      // a marker starting up to 6 bytes before the section may still end after it
+      for (let at = b.indexOf(EOF, Math.max(0, s.offset - EOF.length - 1), 'latin1'); at >= 0; at = b.indexOf(EOF, at + EOF.length, 'latin1')) {
+        const e = revisionsAt(bytes, [at])[0]!.end;
+        if (e > s.offset) {
+          end = e;
+          break;
+        }
+      }
+    }
+    if (end !== undefined) ends.add(end);
   }
   return [...ends].sort((a, b) => a - b).map((end, index) => ({ index, end }));
 }

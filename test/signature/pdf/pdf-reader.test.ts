@@ -47,6 +47,27 @@ describe('PdfDocument', () => {
     expect(doc.revisions[1]!.end).toBe(prepared.pdf.length);
   });
 
+  test('revisions are found from each cross-reference section, as the first %%EOF after it, without scanning the whole file; a %%EOF inside a stream is not one', () => {
+    const base = Buffer.from(createTestPdf({ pages: 2, sizeBytes: 200_000 }));
+    const prevXref = Number(/startxref\s+(\d+)\s+%%EOF\s*$/.exec(base.toString('latin1'))![1]);
+    const trailer = /trailer\s*(<<[\s\S]*?>>)\s*startxref/.exec(base.toString('latin1'))![1]!.replace(/>>\s*$/, ` /Prev ${prevXref} >>`);
+    const decoy = 'not a revision\n%%EOF\nstill the stream\n';
+    const body = `9 0 obj\n<< /Length ${decoy.length} >>\nstream\n${decoy}\nendstream\nendobj\n`;
+    const xref = base.length + body.length;
+    const full = Buffer.concat([base, Buffer.from(`${body}xref\n9 1\n${String(base.length).padStart(10, '0')} 00000 n \ntrailer\n${trailer}\nstartxref\n${xref}\n%%EOF\n`, 'latin1')]);
+    const doc = PdfDocument.open(full);
+    expect(doc.reconstructed).toBeUndefined();
+    // the rule applied to every marker in the file gives the same revisions
+    const text = full.toString('latin1');
+    const markers: number[] = [];
+    for (let at = text.indexOf('%%EOF'); at >= 0; at = text.indexOf('%%EOF', at + 5)) markers.push(at);
+    expect(markers).toHaveLength(3);
+    const endOf = (at: number) => at + 5 + (text[at + 5] === '\r' ? 1 : 0) + (text[at + 5 + (text[at + 5] === '\r' ? 1 : 0)] === '\n' ? 1 : 0);
+    const expected = [...new Set(doc.sections.map((s) => markers.map(endOf).find((e) => e > s.offset)!))].sort((a, b) => a - b);
+    expect(doc.revisions.map((r) => r.end)).toEqual(expected);
+    expect(doc.revisions.map((r) => r.end)).toEqual([base.length, full.length]);
+  });
+
   test('openPrefix reads a prefix exactly as opening those bytes does, at every kind of cut around %%EOF', () => {
     // Two incremental updates, the middle one with CRLF after %%EOF, one with LF only.
     const base = Buffer.from(createTestPdf({ pages: 2 }));
