@@ -6,7 +6,7 @@
  * @module
  */
 import { X509Certificate } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IoError, VdxpError } from '../../errors.js';
@@ -18,6 +18,7 @@ import { defaultMethodFor } from '../../signature/xmldsig/signature-methods.js';
 import type { SignEdxmlOptions } from '../../signature/xmldsig/sign-options.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, printError, printJson } from '../output.js';
+import { readInput } from '../read-input.js';
 
 const HELP = `Usage: vdxp sign FILE --key KEY.pem --cert CERT.pem [--chain CHAIN.pem] -o OUT [options]
 
@@ -64,15 +65,6 @@ Example:
   vdxp sign qd-12.pdf --key director.key.pem --cert director.pem --appearance person -o qd-12.signed.pdf
   vdxp sign qd-12.signed.pdf --key org.key.pem --cert org.pem --cades --appearance organization -o qd-12.final.pdf
 `;
-
-async function readInput(io: CliIo, path: string, what: string): Promise<Buffer> {
-  const full = resolve(io.cwd, path);
-  try {
-    return await readFile(full);
-  } catch (cause) {
-    throw new IoError(full, `cannot read the ${what} ${path}`, { cause });
-  }
-}
 
 export const signCommand: CliCommand = {
   path: ['sign'],

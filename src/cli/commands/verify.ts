@@ -5,7 +5,7 @@
  * @internal
  * @module
  */
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { IoError, isVdxpError, TrustAnchorError, VdxpError } from '../../errors.js';
@@ -19,6 +19,7 @@ import { verifyEdxml, type EdxmlSignatureReport } from '../../signature/xmldsig/
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, printError, printJson } from '../output.js';
 import { renderVerifyResult } from '../verify-output.js';
+import { readInput } from '../read-input.js';
 
 const HELP = `Usage: vdxp verify FILE [--trust DIR] [--anchor CA.pem ...] [--crl FILE ...] [--online] [--json]
 
@@ -82,15 +83,6 @@ function worst(verdicts: readonly Verdict[]): Verdict {
   if (verdicts.includes('invalid')) return 'invalid';
   if (verdicts.includes('indeterminate')) return 'indeterminate';
   return 'valid';
-}
-
-async function readInput(io: CliIo, path: string, what: string): Promise<Buffer> {
-  const full = resolve(io.cwd, path);
-  try {
-    return await readFile(full);
-  } catch (cause) {
-    throw new IoError(full, `cannot read the ${what} ${path}`, { cause });
-  }
 }
 
 async function trustStoreFrom(io: CliIo, v: Record<string, string | string[] | boolean | undefined>): Promise<TrustStore> {
