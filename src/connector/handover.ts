@@ -114,6 +114,8 @@ export class HandOver {
       return true;
     }
     if (events.count('document') === 0) return false;
+    // 01 not reported yet: its arrival steps are under way (in another worker) or were cut short
+    if (entry.lifecycle === undefined) return false;
     await events.emit('document', await this.documentEvent(entry));
     return true;
   }

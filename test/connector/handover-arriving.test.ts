@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 describe('hand-over beside the receive loop', () => {
-  test('an entry whose arrival steps are under way is left (lease released) and handed over by a later pass', async () => {
+  test('a document whose arrival steps are under way (in this process, or 01 not yet recorded) is left, lease released, and handed over by a later pass', async () => {
     const events = new ConnectorEvents();
     const options = resolveConnectorOptions({ axis: { endpoint: 'http://127.0.0.1:9', systemId: NGHE_AN.organId, secret: 's' }, store, agency: NGHE_AN });
     const ctx: ConnectorContext = {
@@ -48,7 +48,12 @@ describe('hand-over beside the receive loop', () => {
     expect(left!.lease).toBeUndefined();
     expect(left!.handedOverAt).toBeUndefined();
 
+    // arrival done in this process, but 01 not recorded yet (as another worker would leave it): still waits
     ctx.arriving.delete('i_a1');
+    expect(await handOver.pass()).toBe(0);
+    expect(documents).toEqual([]);
+    // 01 reported: the arrival steps are done
+    await store.updateInbox('i_a1', { lifecycle: '01' });
     expect(await handOver.pass()).toBe(1);
     expect(documents.map((d) => d.inboxId)).toEqual(['i_a1']);
     expect((await store.getInbox('i_a1'))!.handedOverAt).toEqual(expect.any(String));
