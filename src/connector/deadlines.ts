@@ -209,6 +209,19 @@ export function deadlineOutcomes(records: readonly TrailRecord[], clock: Deadlin
   return out;
 }
 
+/** What an overdue and a late item share: the stage, its due time, and fields `extend` adds. */
+function itemOf<E extends object>(o: Outcome, extend: ((record: TrailRecord) => E) | undefined) {
+  return {
+    ...(extend ? extend(o.record) : ({} as E)),
+    side: o.record.side,
+    documentId: o.record.documentId,
+    counterpart: o.record.counterpart,
+    stage: o.stage,
+    dueAt: toVietnamTimestamp(new Date(o.dueMs)),
+    priority: o.record.priority,
+  };
+}
+
 /**
  * Overdue items among outcomes, oldest due first; `extend` adds fields from the trail.
  * @internal
@@ -217,16 +230,7 @@ export function overdueOf<E extends object = Record<never, never>>(outcomes: rea
   const items: (OverdueItem & E)[] = [];
   for (const o of outcomes) {
     if (o.doneMs !== undefined || o.record.refusal || o.record.withdrawn || nowMs <= o.dueMs) continue;
-    items.push({
-      ...(extend ? extend(o.record) : ({} as E)),
-      side: o.record.side,
-      documentId: o.record.documentId,
-      counterpart: o.record.counterpart,
-      stage: o.stage,
-      dueAt: toVietnamTimestamp(new Date(o.dueMs)),
-      overdueByMs: nowMs - o.dueMs,
-      priority: o.record.priority,
-    });
+    items.push({ ...itemOf(o, extend), overdueByMs: nowMs - o.dueMs });
   }
   return items.sort(byDueThenId);
 }
@@ -236,17 +240,7 @@ export function lateOf<E extends object = Record<never, never>>(outcomes: readon
   const items: (LateItem & E)[] = [];
   for (const o of outcomes) {
     if (o.doneMs === undefined || o.doneMs <= o.dueMs) continue;
-    items.push({
-      ...(extend ? extend(o.record) : ({} as E)),
-      side: o.record.side,
-      documentId: o.record.documentId,
-      counterpart: o.record.counterpart,
-      stage: o.stage,
-      dueAt: toVietnamTimestamp(new Date(o.dueMs)),
-      doneAt: toVietnamTimestamp(new Date(o.doneMs)),
-      lateByMs: o.doneMs - o.dueMs,
-      priority: o.record.priority,
-    });
+    items.push({ ...itemOf(o, extend), doneAt: toVietnamTimestamp(new Date(o.doneMs)), lateByMs: o.doneMs - o.dueMs });
   }
   return items.sort(byDueThenId);
 }

@@ -111,22 +111,22 @@ export class InboxReceiver {
   async #finish(p: Exclude<Prepared, { kind: 'skipped' }>, item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<'stored' | 'duplicates' | 'quarantined'> {
     if (p.kind === 'quarantine') return this.#quarantine(item, listed, p.reason, p.blob);
     // not handed over before its arrival steps are done (the id a new entry takes, then the one it got)
-    const arriving = this.#ctx.arriving;
-    const ids = [p.known?.id ?? inboxIdOf(item.docId)];
-    for (const id of ids) arriving.add(id);
+    const held = new Set<string>();
+    const hold = (id: string) => {
+      held.add(id);
+      this.#ctx.arriving.add(id);
+    };
+    hold(p.known?.id ?? inboxIdOf(item.docId));
     try {
       const entry = p.known ?? (await this.#store(item, p.message, p.blob, p.verification));
-      if (!arriving.has(entry.id)) {
-        arriving.add(entry.id);
-        ids.push(entry.id);
-      }
+      hold(entry.id);
       const duplicate = p.known !== undefined || entry.axisDocId !== item.docId;
       if (entry.handedOverAt === undefined) this.#ctx.recent.remember(entry.id, p.message, p.blob.size);
       await afterArrival(this.#ctx, this.#outbox, entry, p.message);
       await this.#ctx.options.axis.updateStatus(item.docId, 'done', { signal: this.#ctx.signal });
       return duplicate ? 'duplicates' : 'stored';
     } finally {
-      for (const id of ids) arriving.delete(id);
+      for (const id of held) this.#ctx.arriving.delete(id);
     }
   }
 

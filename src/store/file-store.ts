@@ -16,7 +16,7 @@ import { RECORD_SCHEMAS } from './record-schemas.js';
 import type {
   AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxEntry, InboxFilter, InboxPatch,
   NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
-  QuarantineEntry, StatusFilter, StatusRecord, Store, UpdateExpectation,
+  Lease, QuarantineEntry, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
 import {
   applyPatch, assertStoreId, byKeys, checkExpectation, decisionMatches, inboxDocumentKey, inboxMatches, isInboxClaimable, isOutboxClaimable,
@@ -139,6 +139,29 @@ export class FileStore implements Store {
     for (const q of this.#quarantine.values()) this.#quarantineByAxisDocId.set(q.axisDocId, q.id);
   }
 
+  /** Claims up to `limit` due records of `folder`, in `order`: the leases live in memory only. */
+  #claimIn<T extends { readonly id: string; readonly version: number }>(folder: RecordFolder<T>, options: ClaimOptions, due: (r: T) => boolean, order: (a: T, b: T) => number): Promise<T[]> {
+    return this.#records.claim(() => {
+      const lease = leaseFor(options);
+      return folder
+        .values()
+        .filter(due)
+        .sort(order)
+        .slice(0, Math.max(0, options.limit))
+        .map((r) => folder.keep(applyPatch(r, { lease })));
+    });
+  }
+
+  /** Patches one record of `folder` (named `what` in errors), checking `expect`. */
+  #update<T extends { readonly id: string; readonly version: number; readonly lease?: Lease }>(folder: RecordFolder<T>, what: string, id: string, patch: object, expect: UpdateExpectation | undefined): Promise<T> {
+    return this.#records.change(() => {
+      const current = folder.current(id);
+      if (!current) throw new StoreError('VDXP_STORE_NOT_FOUND', `no ${what} ${id}`);
+      checkExpectation(current, expect, `${what} ${id}`);
+      return folder.stage(applyPatch(current, patch));
+    });
+  }
+
   #open(): void {
     if (this.#closed) throw new StoreError('VDXP_STORE_IO', 'the store is closed');
   }
@@ -232,22 +255,11 @@ export class FileStore implements Store {
   }
 
   claimOutbox(options: ClaimOptions): Promise<OutboxEntry[]> {
-    return this.#records.claim(() => {
-      const lease = leaseFor(options);
-      const due = this.#outbox.values().filter((e) => isOutboxClaimable(e, options.now)).sort(byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
-      const out: OutboxEntry[] = [];
-      for (const e of due.slice(0, Math.max(0, options.limit))) out.push(this.#outbox.keep(applyPatch(e, { lease })));
-      return out;
-    });
+    return this.#claimIn(this.#outbox, options, (e) => isOutboxClaimable(e, options.now), byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
   }
 
   updateOutbox(id: string, patch: OutboxPatch, expect?: UpdateExpectation): Promise<OutboxEntry> {
-    return this.#records.change(() => {
-      const current = this.#outbox.current(id);
-      if (!current) throw new StoreError('VDXP_STORE_NOT_FOUND', `no outbox entry ${id}`);
-      checkExpectation(current, expect, `outbox entry ${id}`);
-      return this.#outbox.stage(applyPatch(current, patch));
-    });
+    return this.#update(this.#outbox, 'outbox entry', id, patch, expect);
   }
 
   // --- inbox --------------------------------------------------------------------------------
@@ -291,22 +303,11 @@ export class FileStore implements Store {
   }
 
   claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]> {
-    return this.#records.claim(() => {
-      const lease = leaseFor(options);
-      const due = this.#inbox.values().filter((e) => isInboxClaimable(e, options.now)).sort(byKeys((e) => e.receivedAt, (e) => e.id));
-      const out: InboxEntry[] = [];
-      for (const e of due.slice(0, Math.max(0, options.limit))) out.push(this.#inbox.keep(applyPatch(e, { lease })));
-      return out;
-    });
+    return this.#claimIn(this.#inbox, options, (e) => isInboxClaimable(e, options.now), byKeys((e) => e.receivedAt, (e) => e.id));
   }
 
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry> {
-    return this.#records.change(() => {
-      const current = this.#inbox.current(id);
-      if (!current) throw new StoreError('VDXP_STORE_NOT_FOUND', `no inbox entry ${id}`);
-      checkExpectation(current, expect, `inbox entry ${id}`);
-      return this.#inbox.stage(applyPatch(current, patch));
-    });
+    return this.#update(this.#inbox, 'inbox entry', id, patch, expect);
   }
 
   // --- statuses, decisions, quarantine, marks ---------------------------------------------------
@@ -351,12 +352,7 @@ export class FileStore implements Store {
   }
 
   updateDecision(id: string, patch: DecisionPatch, expect?: UpdateExpectation): Promise<Decision> {
-    return this.#records.change(() => {
-      const current = this.#decisions.current(id);
-      if (!current) throw new StoreError('VDXP_STORE_NOT_FOUND', `no decision ${id}`);
-      checkExpectation(current, expect, `decision ${id}`);
-      return this.#decisions.stage(applyPatch(current, patch));
-    });
+    return this.#update(this.#decisions, 'decision', id, patch, expect);
   }
 
   async addQuarantine(entry: QuarantineEntry): Promise<AddResult<QuarantineEntry>> {

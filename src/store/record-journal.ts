@@ -26,7 +26,7 @@ const LOG_NAME = /^(\d{12})\.log$/;
 const NEWLINE = 0x0a;
 
 /** The name of log number `seq`. */
-export const logName = (seq: number): string => `${String(seq).padStart(12, '0')}.log`;
+const logName = (seq: number): string => `${String(seq).padStart(12, '0')}.log`;
 
 /** What {@link readJournal} found. */
 export interface JournalContents {
@@ -34,8 +34,6 @@ export interface JournalContents {
   readonly logs: readonly string[];
   /** Every complete, intact batch, in order. */
   readonly batches: readonly (readonly JournalChange[])[];
-  /** Bytes of an unacknowledged tail that were dropped (0 when the journal ended cleanly). */
-  readonly droppedTailBytes: number;
   /** The sequence number the next log takes. */
   readonly nextSeq: number;
 }
@@ -75,7 +73,6 @@ export async function readJournal(dir: string): Promise<JournalContents> {
     throw ioError('cannot read the journal folder', e, dir);
   }
   const batches: JournalChange[][] = [];
-  let droppedTailBytes = 0;
   for (const [i, name] of names.entries()) {
     const path = join(dir, name);
     let bytes: Buffer;
@@ -100,13 +97,12 @@ export async function readJournal(dir: string): Promise<JournalContents> {
       if (!last || hasIntactLineAfter(bytes, end < 0 ? bytes.length : end + 1)) {
         throw new StoreError('VDXP_STORE_CORRUPT', `journal log ${name} is damaged at line ${line} (byte ${at}) and later lines are intact; restore the store from a backup`, { location: path });
       }
-      droppedTailBytes = bytes.length - at;
-      break;
+      break; // the unacknowledged tail is dropped
     }
   }
   const lastName = names.at(-1);
   const nextSeq = lastName ? Number(LOG_NAME.exec(lastName)![1]) + 1 : 1;
-  return { logs: names.map((n) => join(dir, n)), batches, droppedTailBytes, nextSeq };
+  return { logs: names.map((n) => join(dir, n)), batches, nextSeq };
 }
 
 function hasIntactLineAfter(bytes: Buffer, from: number): boolean {

@@ -280,24 +280,22 @@ export class PdfDocument {
  */
 function revisionsOfSections(bytes: Uint8Array, sections: readonly XrefSection[], known: readonly number[] | undefined): PdfRevision[] {
   const b = asBuffer(bytes);
+  const knownEnds = known?.map((at) => eofEnd(bytes, at));
   const ends = new Set<number>();
   for (const s of sections) {
-    let end: number | undefined;
-    if (known) {
-      end = revisionsAt(bytes, known).find((e) => e.end > s.offset)?.end;
-    } else {
-      // a marker starting up to 6 bytes before the section may still end after it
-      for (let at = b.indexOf(EOF, Math.max(0, s.offset - EOF.length - 1), 'latin1'); at >= 0; at = b.indexOf(EOF, at + EOF.length, 'latin1')) {
-        const e = revisionsAt(bytes, [at])[0]!.end;
-        if (e > s.offset) {
-          end = e;
-          break;
-        }
-      }
-    }
+    const end = knownEnds ? knownEnds.find((e) => e > s.offset) : firstEofEndAfter(b, s.offset);
     if (end !== undefined) ends.add(end);
   }
   return [...ends].sort((a, b) => a - b).map((end, index) => ({ index, end }));
+}
+
+/** The end of the first `%%EOF` line that ends after `offset` (one starting up to 6 bytes before it may). */
+function firstEofEndAfter(b: Buffer, offset: number): number | undefined {
+  for (let at = b.indexOf(EOF, Math.max(0, offset - EOF.length - 1), 'latin1'); at >= 0; at = b.indexOf(EOF, at + EOF.length, 'latin1')) {
+    const end = eofEnd(b, at);
+    if (end > offset) return end;
+  }
+  return undefined;
 }
 
 /** The revisions: the end of every `%%EOF` line, in file order. */
@@ -316,10 +314,13 @@ function findEofs(bytes: Uint8Array, max: number): number[] {
 
 /** The revisions ending at those markers: each runs to just past its `%%EOF` and end-of-line. */
 function revisionsAt(bytes: Uint8Array, starts: readonly number[]): PdfRevision[] {
-  return starts.map((at, index) => {
-    let end = at + EOF.length;
-    if (bytes[end] === 0x0d) end++;
-    if (bytes[end] === 0x0a) end++;
-    return { index, end };
-  });
+  return starts.map((at, index) => ({ index, end: eofEnd(bytes, at) }));
+}
+
+/** Just past the `%%EOF` marker at `at` and its end-of-line. */
+function eofEnd(bytes: Uint8Array, at: number): number {
+  let end = at + EOF.length;
+  if (bytes[end] === 0x0d) end++;
+  if (bytes[end] === 0x0a) end++;
+  return end;
 }
