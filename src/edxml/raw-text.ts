@@ -7,6 +7,7 @@
  * @module
  */
 import { isAscii } from 'node:buffer';
+import { keepShape } from '../keep-shapes.js';
 
 /** Runs shorter than this stay ordinary text (headers never reach it; attachments always do). */
 export const RAW_TEXT_MIN_BYTES = 4096;
@@ -67,3 +68,5 @@ export class RawText {
     return this.#joined !== undefined ? [this.#joined] : this.#pieces;
   }
 }
+
+keepShape(new RawText(''));

@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import { keepShape } from '../keep-shapes.js';
 import { bufferView, isPlainRun, RAW_TEXT_MIN_BYTES, RawText } from './raw-text.js';
 import { createUtf8Decoder, XmlTokenizer, type XmlAttribute, type XmlLimits, type XmlStartTag } from './xml-tokenizer.js';
 
@@ -266,3 +267,5 @@ export function pathOf(el: XmlElement): string {
   for (let e: XmlElement | undefined = el; e; e = e.parent) parts.push(e.local);
   return parts.reverse().join('/');
 }
+
+keepShape(new TreeBuilder());

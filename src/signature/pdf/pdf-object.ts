@@ -5,6 +5,7 @@
  * @internal
  * @module
  */
+import { keepShape } from '../../keep-shapes.js';
 
 /** A PDF name (`/SubFilter`), without the slash, `#xx` escapes decoded. */
 export class PdfName {
@@ -120,3 +121,8 @@ export function sameValue(a: PdfValue | undefined, b: PdfValue | undefined, dept
   }
   return false;
 }
+
+keepShape(new PdfName(''));
+keepShape(new PdfString(new Uint8Array(0), false, 0, 0));
+keepShape(new PdfRef(0, 0));
+keepShape(new PdfStream(keepShape(new PdfDict()), new Uint8Array(0), 0, 0));

@@ -6,6 +6,7 @@
  * @module
  */
 import { PdfError } from '../../errors.js';
+import { keepShape } from '../../keep-shapes.js';
 import { PdfDict, PdfName, PdfRef, PdfStream, PdfString, type PdfValue } from './pdf-object.js';
 
 /** Limits applied while parsing. */
@@ -259,3 +260,5 @@ export class PdfParser {
     return { ref: new PdfRef(num, gen), value };
   }
 }
+
+keepShape(new PdfParser(new Uint8Array(0)));

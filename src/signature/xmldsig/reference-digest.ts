@@ -11,7 +11,11 @@
  */
 import { createHash } from 'node:crypto';
 import { childElements, firstChild, type XmlDocument, type XmlElement, type XmlNode, type XmlText } from '../../edxml/xml-tree.js';
+import { keepShape } from '../../keep-shapes.js';
 import { canonicalizeTo, type C14nAlgorithm } from './c14n.js';
+
+// Node's Hash objects are instances of a class too: one held keeps their hidden class.
+keepShape(createHash('sha256'));
 
 export interface ReferenceDigestInput {
   readonly doc: XmlDocument;
