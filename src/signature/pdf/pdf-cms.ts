@@ -15,8 +15,8 @@ import { readCertificate, type ParsedCertificate } from '../certificate.js';
 import { trustReason } from '../reasons.js';
 import type { Reason, ResolvedVerificationPolicy } from '../report.js';
 import { essCertHash, findSigner } from '../timestamp.js';
-import { derChildren, derElementAt, isUniversal } from '../der-walk.js';
-import { readSignerInfo } from './signer-info-reader.js';
+import { derChildren, derElementAt, isUniversal, type DerElement } from '../der-walk.js';
+import { oidText, readSignerInfo } from './signer-info-reader.js';
 import { pdfReason } from './pdf-reasons.js';
 
 /** CMS and ESS object identifiers used by PDF signatures. */
@@ -73,8 +73,14 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from
 /** What the check reads of a SignedData; certificates as DER, read by {@link readCertificate} (once per process). */
 interface SignedDataParts {
   readonly signerInfos: readonly pkijs.SignerInfo[];
-  readonly encapContentInfo: pkijs.EncapsulatedContentInfo;
+  readonly encapContentInfo: ContentInfoParts;
   readonly certificateDers: readonly Uint8Array[];
+}
+
+/** The encapsulated content info: its type (dotted OID) and the embedded content, when there is one. */
+interface ContentInfoParts {
+  readonly eContentType: string;
+  readonly eContent?: Uint8Array;
 }
 
 /** id-signedData, as the content bytes of its OBJECT IDENTIFIER. */
@@ -134,9 +140,25 @@ function walkSignedData(body: Uint8Array): SignedDataParts | undefined {
   if (!signerElements) return undefined;
   return {
     signerInfos: signerElements.map((e) => readSignerInfo(e) ?? new pkijs.SignerInfo({ schema: readAsn1(e.bytes) })),
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ schema: readAsn1(content.bytes) }),
+    encapContentInfo: walkContentInfo(content) ?? contentInfoParts(new pkijs.EncapsulatedContentInfo({ schema: readAsn1(content.bytes) })),
     certificateDers,
   };
+}
+
+/** `SEQUENCE { eContentType OID, eContent [0] EXPLICIT OCTET STRING OPTIONAL }` in DER; undefined for any other shape. */
+function walkContentInfo(content: DerElement): ContentInfoParts | undefined {
+  const [type, wrapped, ...extra] = derChildren(content) ?? [];
+  const eContentType = oidText(type);
+  if (eContentType === undefined || extra.length > 0) return undefined;
+  if (!wrapped) return { eContentType };
+  if (wrapped.tagClass !== 2 || wrapped.tagNumber !== 0 || !wrapped.constructed) return undefined;
+  const [octets, ...more] = derChildren(wrapped) ?? [];
+  if (!isUniversal(octets, 4) || octets.constructed || more.length > 0) return undefined;
+  return { eContentType, eContent: octets.content };
+}
+
+function contentInfoParts(eci: pkijs.EncapsulatedContentInfo): ContentInfoParts {
+  return { eContentType: eci.eContentType, ...(eci.eContent ? { eContent: new Uint8Array(eci.eContent.getValue()) } : {}) };
 }
 
 /** One ASN.1 value that must span `bytes`. */
@@ -165,7 +187,7 @@ function readSignedData(der: Uint8Array): SignedDataParts {
     fields.splice(at, 1);
   }
   const sd = new pkijs.SignedData({ schema: content });
-  return { signerInfos: sd.signerInfos, encapContentInfo: sd.encapContentInfo, certificateDers };
+  return { signerInfos: sd.signerInfos, encapContentInfo: contentInfoParts(sd.encapContentInfo), certificateDers };
 }
 
 /** Checks the CMS of a PDF signature against the signed bytes. Problems are reasons, never throws. */
@@ -202,7 +224,7 @@ export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
   let digestValid: boolean | undefined;
   if (input.subFilter === 'adbe.pkcs7.sha1') {
     if (!eContent) return { ...base, digest, reasons: [...reasons, pdfReason('CMS_MALFORMED', { detail: 'adbe.pkcs7.sha1 without the embedded digest' })] };
-    const embedded = new Uint8Array(eContent.getValue());
+    const embedded = eContent;
     digestValid = same(embedded, hashOf('SHA-1', input.ranges));
     reasons.push(...checkAlgorithmPolicy(input.policy, { digest: 'SHA-1' }, 'adbe.pkcs7.sha1 content digest'));
     content = [embedded];

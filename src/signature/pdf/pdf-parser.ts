@@ -19,13 +19,18 @@ export interface ParseLimits {
 
 export const DEFAULT_PARSE_LIMITS: ParseLimits = { maxDepth: 64, maxItems: 500_000 };
 
-const WS = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]);
-const DELIM = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]);
+/** Byte classes: 1 white space, 2 delimiter, 0 regular. */
+const BYTE_CLASS = new Uint8Array(256);
+for (const b of [0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20]) BYTE_CLASS[b] = 1;
+for (const b of [0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25]) BYTE_CLASS[b] = 2;
 
 /** True for a PDF whitespace byte. */
-export const isWhitespace = (b: number | undefined): boolean => b !== undefined && WS.has(b);
-const isRegular = (b: number | undefined): boolean => b !== undefined && !WS.has(b) && !DELIM.has(b);
+export const isWhitespace = (b: number | undefined): boolean => b !== undefined && BYTE_CLASS[b] === 1;
+const isRegular = (b: number | undefined): boolean => b !== undefined && BYTE_CLASS[b] === 0;
 const isDigit = (b: number | undefined): boolean => b !== undefined && b >= 0x30 && b <= 0x39;
+
+/** The escapes of a literal string that stand for one byte. */
+const SIMPLE_ESCAPES: Readonly<Record<number, number>> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
 
 const malformed = (what: string, at: number) => new PdfError('VDXP_PDF_MALFORMED', `malformed PDF: ${what} at offset ${at}`);
 
@@ -44,6 +49,8 @@ const HEX_SPACES = /[\x00\t\n\f\r ]/g;
 export class PdfParser {
   pos: number;
   private readonly limits: ParseLimits;
+  /** `buf` as a Buffer (same memory), for reading tokens as text without copying. */
+  private readonly text: Buffer;
 
   constructor(
     readonly buf: Uint8Array,
@@ -52,6 +59,7 @@ export class PdfParser {
   ) {
     this.pos = pos;
     this.limits = options.limits ?? DEFAULT_PARSE_LIMITS;
+    this.text = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   }
 
   /** Skips whitespace and comments. */
@@ -60,7 +68,7 @@ export class PdfParser {
     for (;;) {
       const c = b[this.pos];
       if (c === undefined) return;
-      if (WS.has(c)) this.pos++;
+      if (BYTE_CLASS[c] === 1) this.pos++;
       else if (c === 0x25) {
         while (this.pos < b.length && b[this.pos] !== 0x0a && b[this.pos] !== 0x0d) this.pos++;
       } else return;
@@ -73,7 +81,7 @@ export class PdfParser {
     const start = this.pos;
     while (isRegular(this.buf[this.pos])) this.pos++;
     if (this.pos === start) return undefined;
-    return Buffer.from(this.buf.subarray(start, this.pos)).toString('latin1');
+    return this.text.toString('latin1', start, this.pos);
   }
 
   /** Reads an unsigned integer token, or undefined (position unchanged) when there is none. */
@@ -81,12 +89,13 @@ export class PdfParser {
     const save = this.pos;
     this.skipSpace();
     const start = this.pos;
-    while (isDigit(this.buf[this.pos])) this.pos++;
+    let n = 0;
+    for (let c = this.buf[this.pos]; isDigit(c); c = this.buf[++this.pos]) n = n * 10 + (c! - 0x30);
     if (this.pos === start || this.pos - start > 15 || isRegular(this.buf[this.pos])) {
       this.pos = save;
       return undefined;
     }
-    return Number(Buffer.from(this.buf.subarray(start, this.pos)).toString('latin1'));
+    return n;
   }
 
   /** Reads one value. */
@@ -136,7 +145,14 @@ export class PdfParser {
 
   private name(): PdfName {
     const b = this.buf;
-    this.pos++;
+    const start = ++this.pos;
+    while (isRegular(b[this.pos]) && b[this.pos] !== 0x23) this.pos++;
+    if (!isRegular(b[this.pos])) {
+      // No #xx escape: the name is the bytes as they are.
+      if (this.pos - start > 4096) throw new PdfError('VDXP_PDF_LIMIT', `a PDF name is longer than 4096 bytes at offset ${this.pos}`);
+      return new PdfName(this.text.toString('latin1', start, this.pos));
+    }
+    this.pos = start;
     const bytes: number[] = [];
     while (isRegular(b[this.pos])) {
       const c = b[this.pos++] as number;
@@ -160,8 +176,8 @@ export class PdfParser {
       if (c === 0x5c) {
         const e = b[this.pos++];
         if (e === undefined) throw malformed('unterminated string', start);
-        const simple: Record<number, number> = { 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09, 0x62: 0x08, 0x66: 0x0c, 0x28: 0x28, 0x29: 0x29, 0x5c: 0x5c };
-        if (simple[e] !== undefined) out.push(simple[e]);
+        const simple = SIMPLE_ESCAPES[e];
+        if (simple !== undefined) out.push(simple);
         else if (e >= 0x30 && e <= 0x37) {
           let v = e - 0x30;
           for (let i = 0; i < 2 && (b[this.pos] ?? 0) >= 0x30 && (b[this.pos] ?? 0) <= 0x37; i++) v = v * 8 + ((b[this.pos++] as number) - 0x30);
