@@ -327,6 +327,7 @@ export {
   type DecisionPatch,
   type QuarantineEntry,
   type ClaimOptions,
+  type ReceiveClaimOptions,
   type UpdateExpectation,
   type AddResult,
 } from './store/store.js';

@@ -31,6 +31,12 @@ export interface ReceivePassResult {
   /** Packages left for the next pass after an error. */
   readonly failed: number;
   /**
+   * Packages another worker on the same store is fetching (its receive lease lasts): left to
+   * it, not downloaded a second time. It is acked by that worker, or taken over here when its
+   * lease runs out.
+   */
+  readonly elsewhere: number;
+  /**
    * More packages were listed than one pass takes (`batchSize` per list): the next pass
    * follows at once, so that what was stored is handed over without waiting for the rest.
    */
@@ -43,6 +49,8 @@ export class InboxReceiver {
   readonly #outbox: OutboxWorker;
   readonly #verification: VerificationSettings | undefined;
   readonly #inFlight = new Set<string>();
+  /** Axis DocIds whose receive lease this worker took in the current pass. */
+  readonly #claimed = new Set<string>();
 
   constructor(ctx: ConnectorContext, outbox: OutboxWorker, verification: VerificationSettings | undefined) {
     this.#ctx = ctx;
@@ -52,7 +60,7 @@ export class InboxReceiver {
 
   /** One pass over both lists. */
   async pass(): Promise<ReceivePassResult> {
-    const result = { stored: 0, duplicates: 0, quarantined: 0, failed: 0, more: false };
+    const result = { stored: 0, duplicates: 0, quarantined: 0, failed: 0, elsewhere: 0, more: false };
     for (const messageType of ['edoc', 'status'] as const) {
       if (this.#ctx.halted()) return result;
       const { items } = await this.#ctx.options.axis.getReceivedEdocList({ messageType, signal: this.#ctx.signal });
@@ -65,7 +73,8 @@ export class InboxReceiver {
           prepare: (item) => this.#prepare(item, messageType),
           keysOf: (p) => p.keys,
           run: async (p, item) => {
-            if (p.kind === 'skipped' || this.#ctx.halted()) return;
+            if (p.kind === 'elsewhere') result.elsewhere++;
+            if (p.kind === 'skipped' || p.kind === 'elsewhere' || this.#ctx.halted()) return;
             result[await this.#finish(p, item, messageType)]++;
           },
         });
@@ -76,6 +85,7 @@ export class InboxReceiver {
         }
       } finally {
         for (const item of batch) this.#inFlight.delete(item.docId);
+        await this.#releaseClaims(batch);
       }
     }
     return result;
@@ -90,6 +100,7 @@ export class InboxReceiver {
     if (known) {
       blob = known.blob;
     } else {
+      if (!(await this.#claim(item.docId))) return { kind: 'elsewhere', keys: [] };
       const fetched = await this.#fetch(item.docId);
       if ('reason' in fetched) return { kind: 'quarantine', reason: fetched.reason, keys: [] };
       blob = fetched.blob;
@@ -108,7 +119,7 @@ export class InboxReceiver {
   }
 
   /** Stores one prepared package, runs what follows arrival, acks it (in the list's order per document). */
-  async #finish(p: Exclude<Prepared, { kind: 'skipped' }>, item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<'stored' | 'duplicates' | 'quarantined'> {
+  async #finish(p: Exclude<Prepared, { kind: 'skipped' | 'elsewhere' }>, item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<'stored' | 'duplicates' | 'quarantined'> {
     if (p.kind === 'quarantine') return this.#quarantine(item, listed, p.reason, p.blob);
     // not handed over before its arrival steps are done (the id a new entry takes, then the one it got)
     const held = new Set<string>();
@@ -127,6 +138,28 @@ export class InboxReceiver {
       return duplicate ? 'duplicates' : 'stored';
     } finally {
       for (const id of held) this.#ctx.arriving.delete(id);
+    }
+  }
+
+  /** Takes the receive lease of a package before downloading it (true without store support). */
+  async #claim(axisDocId: string): Promise<boolean> {
+    const { store, options } = this.#ctx;
+    if (!store.claimReceive) return true;
+    const mine = await store.claimReceive({ axisDocId, workerId: options.workerId, leaseMs: options.leaseMs, now: this.#ctx.now() });
+    if (mine) this.#claimed.add(axisDocId);
+    return mine;
+  }
+
+  /** Ends the receive leases this pass took; a failure to is reported, never thrown (the lease then runs out). */
+  async #releaseClaims(batch: readonly ReceivedEdoc[]): Promise<void> {
+    const { store, options } = this.#ctx;
+    for (const item of batch) {
+      if (!this.#claimed.delete(item.docId) || !store.releaseReceive) continue;
+      try {
+        await store.releaseReceive(item.docId, options.workerId, this.#ctx.now());
+      } catch (error) {
+        await this.#ctx.events.reportError({ error, phase: 'receive', axisDocId: item.docId });
+      }
     }
   }
 
@@ -198,6 +231,7 @@ const inboxIdOf = (axisDocId: string): string => `i_${idPart(axisDocId)}`;
 /** One package, fetched, read and verified. */
 type Prepared =
   | { readonly kind: 'skipped'; readonly keys: TaskKeys }
+  | { readonly kind: 'elsewhere'; readonly keys: TaskKeys }
   | { readonly kind: 'quarantine'; readonly reason: { code: string; message: string }; readonly blob?: BlobInfo; readonly keys: TaskKeys }
   | {
       readonly kind: 'ready';

@@ -16,10 +16,10 @@ import { RECORD_SCHEMAS } from './record-schemas.js';
 import type {
   AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxEntry, InboxFilter, InboxPatch,
   NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
-  Lease, QuarantineEntry, StatusFilter, StatusRecord, Store, UpdateExpectation,
+  Lease, QuarantineEntry, ReceiveClaimOptions, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
 import {
-  applyPatch, assertStoreId, byKeys, checkExpectation, decisionMatches, inboxDocumentKey, inboxMatches, isInboxClaimable, isOutboxClaimable,
+  RECEIVE_CLAIM_MEMORY_MS, applyPatch, assertStoreId, byKeys, checkExpectation, decisionMatches, inboxDocumentKey, inboxMatches, isInboxClaimable, isOutboxClaimable,
   leaseFor, outboxMatches, statusMatches, statusRecordId,
 } from './store-rules.js';
 
@@ -62,6 +62,8 @@ export class FileStore implements Store {
   readonly #inboxByAxisDocId = new Map<string, string>();
   readonly #inboxByDocument = new Map<string, string>();
   readonly #quarantineByAxisDocId = new Map<string, string>();
+  /** Receive leases by axis DocId: in memory, as the lock makes this process the only one. */
+  readonly #receiveClaims = new Map<string, { readonly workerId: string; readonly expiresAt: number }>();
   readonly #records: JournaledRecords;
   #closed: Promise<void> | undefined;
 
@@ -308,6 +310,22 @@ export class FileStore implements Store {
 
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry> {
     return this.#update(this.#inbox, 'inbox entry', id, patch, expect);
+  }
+
+  async claimReceive(options: ReceiveClaimOptions): Promise<boolean> {
+    this.#open();
+    const now = options.now.getTime();
+    const held = this.#receiveClaims.get(options.axisDocId);
+    if (held && held.workerId !== options.workerId && held.expiresAt > now) return false;
+    this.#receiveClaims.set(options.axisDocId, { workerId: options.workerId, expiresAt: now + options.leaseMs });
+    return true;
+  }
+
+  async releaseReceive(axisDocId: string, workerId: string, now: Date): Promise<void> {
+    this.#open();
+    if (this.#receiveClaims.get(axisDocId)?.workerId === workerId) this.#receiveClaims.delete(axisDocId);
+    const forgotten = now.getTime() - RECEIVE_CLAIM_MEMORY_MS;
+    for (const [id, claim] of this.#receiveClaims) if (claim.expiresAt < forgotten) this.#receiveClaims.delete(id);
   }
 
   // --- statuses, decisions, quarantine, marks ---------------------------------------------------

@@ -111,8 +111,21 @@ CREATE TABLE once_marks (
 );
 `;
 
+/** Leases on fetching a listed package, so that workers do not all download it. */
+const RECEIVE_CLAIMS = `
+CREATE TABLE receive_claims (
+  axis_doc_id text COLLATE "C" PRIMARY KEY,
+  worker_id text NOT NULL,
+  lease_expires_at timestamptz NOT NULL
+);
+CREATE INDEX receive_claims_expiry ON receive_claims (lease_expires_at);
+`;
+
 /** Every migration this version of the library knows, in order. */
-export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [{ version: 1, name: 'initial', sql: INITIAL }];
+export const POSTGRES_MIGRATIONS: readonly PostgresMigration[] = [
+  { version: 1, name: 'initial', sql: INITIAL },
+  { version: 2, name: 'receive claims', sql: RECEIVE_CLAIMS },
+];
 
 /** Schema names the store accepts: a lowercase SQL identifier (quoted anyway). */
 export const POSTGRES_SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;

@@ -14,9 +14,9 @@ import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './postgr
 import type {
   AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxEntry, InboxFilter, InboxPatch,
   NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
-  QuarantineEntry, StatusFilter, StatusRecord, Store, UpdateExpectation,
+  QuarantineEntry, ReceiveClaimOptions, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
-import { assertStoreId, byKeys, statusRecordId } from './store-rules.js';
+import { RECEIVE_CLAIM_MEMORY_MS, assertStoreId, byKeys, statusRecordId } from './store-rules.js';
 
 /**
  * A {@link Store} in PostgreSQL, for provinces that run several connector workers on one
@@ -49,6 +49,7 @@ export class PostgresStore implements Store {
   readonly #decisions: PostgresRecordTable<Decision>;
   readonly #quarantine: PostgresRecordTable<QuarantineEntry>;
   readonly #marks: string;
+  readonly #receiveClaims: string;
   #closed: Promise<void> | undefined;
 
   private constructor(pool: PostgresPool, ownsPool: boolean, schema: string, chunkBytes: number) {
@@ -63,6 +64,7 @@ export class PostgresStore implements Store {
     this.#decisions = new PostgresRecordTable(q, POSTGRES_TABLES.decisions);
     this.#quarantine = new PostgresRecordTable(q, POSTGRES_TABLES.quarantine);
     this.#marks = `${q}.once_marks`;
+    this.#receiveClaims = `${q}.receive_claims`;
   }
 
   /**
@@ -214,6 +216,29 @@ export class PostgresStore implements Store {
 
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry> {
     return this.#tx('updateInbox', (tx) => this.#inbox.update(tx, id, patch, expect));
+  }
+
+  async claimReceive(options: ReceiveClaimOptions): Promise<boolean> {
+    const { axisDocId, workerId, leaseMs, now } = options;
+    const res = await this.#run('claimReceive', (db) =>
+      db.query(
+        `INSERT INTO ${this.#receiveClaims} AS c (axis_doc_id, worker_id, lease_expires_at) VALUES ($1, $2, $3)
+         ON CONFLICT (axis_doc_id) DO UPDATE SET worker_id = EXCLUDED.worker_id, lease_expires_at = EXCLUDED.lease_expires_at
+         WHERE c.worker_id = EXCLUDED.worker_id OR c.lease_expires_at <= $4`,
+        [axisDocId, workerId, new Date(now.getTime() + leaseMs), now],
+      ),
+    );
+    return res.rowCount === 1;
+  }
+
+  async releaseReceive(axisDocId: string, workerId: string, now: Date): Promise<void> {
+    await this.#run('releaseReceive', (db) =>
+      db.query(`DELETE FROM ${this.#receiveClaims} WHERE (axis_doc_id = $1 AND worker_id = $2) OR lease_expires_at < $3`, [
+        axisDocId,
+        workerId,
+        new Date(now.getTime() - RECEIVE_CLAIM_MEMORY_MS),
+      ]),
+    );
   }
 
   // --- statuses, decisions, quarantine, marks ---------------------------------------------------

@@ -120,3 +120,6 @@ export function statusMatches(s: StatusRecord, f: StatusFilter): boolean {
 export function decisionMatches(d: Decision, f: { readonly state?: Decision['state']; readonly documentId?: string }): boolean {
   return is(f.state, d.state) && is(f.documentId, d.documentId);
 }
+
+/** How long after its end a receive lease that was never released is still kept (a day). */
+export const RECEIVE_CLAIM_MEMORY_MS = 24 * 60 * 60 * 1000;

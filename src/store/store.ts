@@ -47,6 +47,16 @@ export interface ClaimOptions {
   readonly now: Date;
 }
 
+/** Options of {@link Store.claimReceive}. */
+export interface ReceiveClaimOptions {
+  /** The axis DocId of the listed package about to be fetched. */
+  readonly axisDocId: string;
+  readonly workerId: string;
+  /** Lease length from `now`. */
+  readonly leaseMs: number;
+  readonly now: Date;
+}
+
 /** Optimistic-concurrency expectations of an update. */
 export interface UpdateExpectation {
   /** The record's `version` must be this. */
@@ -113,6 +123,18 @@ export interface Store {
   claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]>;
   /** @throws {StoreError} VDXP_STORE_NOT_FOUND, VDXP_STORE_CONFLICT */
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry>;
+  /**
+   * Leases the fetching of one listed package, so that workers sharing the store do not all
+   * download it: true when this worker holds the lease now (new, renewed, or taken over after
+   * the holder's expired), false while another worker's lease lasts. Optional: with a store
+   * without it every worker fetches what it lists, and the inbox still keeps each package once.
+   */
+  claimReceive?(options: ReceiveClaimOptions): Promise<boolean>;
+  /**
+   * Ends this worker's lease on a package's fetching (nothing when it holds none), and forgets
+   * leases that ended more than a day before `now` (a worker that stopped without releasing).
+   */
+  releaseReceive?(axisDocId: string, workerId: string, now: Date): Promise<void>;
 
   /** Records a status unless one with the same natural key exists. */
   addStatus(record: NewStatusRecord): Promise<AddResult<StatusRecord>>;

@@ -267,6 +267,21 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
         expect((await store.claimInboxHandover({ workerId: 'w3', limit: 5, leaseMs: 1000, now: at(1010) })).map((e) => e.id)).toEqual(['i2', 'i3']);
       });
 
+      test('receive leases: one worker fetches a package while its lease lasts; renewed by it, taken over after it, freed by its release', async () => {
+        if (!store.claimReceive || !store.releaseReceive) throw new Error(`${name} has no receive leases`);
+        const claim = (workerId: string, ms: number, axisDocId = 'axis-1') => store.claimReceive!({ axisDocId, workerId, leaseMs: 1000, now: at(ms) });
+        expect(await claim('w1', 0)).toBe(true);
+        expect(await claim('w2', 10)).toBe(false);
+        expect(await claim('w2', 10, 'axis-2')).toBe(true); // another package
+        expect(await claim('w1', 500)).toBe(true); // renewed: now until 1500
+        expect(await claim('w2', 1200)).toBe(false);
+        expect(await claim('w2', 1500)).toBe(true); // expired: taken over
+        await store.releaseReceive('axis-1', 'w1', at(1600)); // not the holder any more: nothing
+        expect(await claim('w3', 1600)).toBe(false);
+        await store.releaseReceive('axis-1', 'w2', at(1600));
+        expect(await claim('w3', 1600)).toBe(true);
+      });
+
       test('updates keep optimistic concurrency', async () => {
         const blob = await someBlob(store);
         await store.addInbox(inboxEntry('i1', blob));
@@ -362,6 +377,8 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
           const ids = claims.flat().map((e) => e.id);
           expect(new Set(ids).size).toBe(ids.length);
           expect(ids).toHaveLength(12);
+          const leases = await Promise.all(['w1', 'w2', 'w3'].map((w) => store.claimReceive!({ axisDocId: 'listed', workerId: w, leaseMs: 60_000, now: at(0) })));
+          expect(leases.filter(Boolean)).toHaveLength(1);
           ctx.annotate?.('single handle');
           return;
         }
@@ -380,6 +397,8 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
         expect(inIds).toHaveLength(30);
         const adds = await Promise.all([store, other, store, other].map((h, n) => h.addInbox(inboxEntry(`z${n}`, blob, { axisDocId: 'zz', documentId: 'Z' }))));
         expect(adds.filter((r) => r.status === 'created')).toHaveLength(1);
+        const leases = await Promise.all(handles.map((h, n) => h.claimReceive!({ axisDocId: 'listed', workerId: `w${n}`, leaseMs: 60_000, now: at(0) })));
+        expect(leases.filter(Boolean)).toHaveLength(1);
       });
     });
   });

@@ -143,6 +143,21 @@ describe.skipIf(skipPostgres)('PostgresStore', () => {
     });
   });
 
+  describe('receive leases', () => {
+    test('a release ends the lease row, and forgets rows whose lease ended more than a day before', async () => {
+      const schema = server.schema();
+      const store = await open(schema);
+      const day = 24 * 60 * 60 * 1000;
+      const rows = async () => (await server.query<{ axis_doc_id: string }>(`SELECT axis_doc_id FROM "${schema}".receive_claims ORDER BY axis_doc_id`)).rows.map((r) => r.axis_doc_id);
+      expect(await store.claimReceive!({ axisDocId: 'crashed', workerId: 'gone', leaseMs: 1000, now: at(0) })).toBe(true);
+      expect(await store.claimReceive!({ axisDocId: 'recent', workerId: 'gone', leaseMs: 1000, now: at(day) })).toBe(true);
+      expect(await store.claimReceive!({ axisDocId: 'mine', workerId: 'w1', leaseMs: 1000, now: at(day) })).toBe(true);
+      expect(await rows()).toEqual(['crashed', 'mine', 'recent']);
+      await store.releaseReceive!('mine', 'w1', at(day + 1001));
+      expect(await rows()).toEqual(['recent']);
+    });
+  });
+
   describe('schema and migrations', () => {
     test('opening again runs no migration and keeps the data', async () => {
       const schema = server.schema();
