@@ -22,13 +22,18 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
+/** A connector context for `agency` on the test's store (an axis nobody answers). */
+function contextFor(agency: typeof VPCP): ConnectorContext {
+  const options = resolveConnectorOptions({ axis: { endpoint: 'http://127.0.0.1:9', systemId: agency.organId, secret: 's' }, store, agency });
+  return {
+    options, store, events: new ConnectorEvents(), signal: new AbortController().signal, halted: () => false, now: () => new Date(), recent: new RecentPackages(8), arriving: new Set(),
+  };
+}
+
 describe('hand-over beside the receive loop', () => {
   test('a document whose arrival steps are under way (in this process, or 01 not yet recorded) is left, lease released, and handed over by a later pass', async () => {
-    const events = new ConnectorEvents();
-    const options = resolveConnectorOptions({ axis: { endpoint: 'http://127.0.0.1:9', systemId: NGHE_AN.organId, secret: 's' }, store, agency: NGHE_AN });
-    const ctx: ConnectorContext = {
-      options, store, events, signal: new AbortController().signal, halted: () => false, now: () => new Date(), recent: new RecentPackages(8), arriving: new Set(),
-    };
+    const ctx = contextFor(NGHE_AN);
+    const { events } = ctx;
     const { to: _to, ...input } = letter(VPCP, [NGHE_AN]);
     const bytes = buildEdxml({ kind: 'edoc', ...input, from: VPCP, to: [NGHE_AN], documentId: 'D1' });
     const blob = await store.putBlob(bytes);
@@ -62,11 +67,8 @@ describe('hand-over beside the receive loop', () => {
 
 describe('hand-over of a status whose record is not there yet', () => {
   test('waits (another worker, or a crash, left its arrival steps unfinished) and is handed over with its event once recorded', async () => {
-    const events = new ConnectorEvents();
-    const options = resolveConnectorOptions({ axis: { endpoint: 'http://127.0.0.1:9', systemId: VPCP.organId, secret: 's' }, store, agency: VPCP });
-    const ctx: ConnectorContext = {
-      options, store, events, signal: new AbortController().signal, halted: () => false, now: () => new Date(), recent: new RecentPackages(8), arriving: new Set(),
-    };
+    const ctx = contextFor(VPCP);
+    const { events } = ctx;
     const bytes = buildEdxml({
       kind: 'status', from: NGHE_AN, statusCode: '01', staffInfo: { department: 'Văn thư', staff: 'Văn thư' },
       responseFor: { organId: VPCP.organId, code: '101/VPCP-TTĐT', promulgationDate: '2025-03-10', documentId: 'D1' },

@@ -5,12 +5,19 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { FileStore } from '../../src/store/file-store.js';
+import type { BlobInfo, NewOutboxEntry } from '../../src/store/store.js';
 import { builtLibrary } from '../helpers/built.js';
 import { projectRoot } from '../helpers/shared-fixtures.js';
 
 const writer = join(projectRoot, 'test', 'fixtures', 'store', 'store-writer.mjs');
 const code = (c: string) => expect.objectContaining({ code: c });
 const now = '2025-03-10T02:00:00.000Z';
+
+/** A small outbox entry, due now. */
+const outboxEntry = (id: string, blob: BlobInfo): NewOutboxEntry => ({
+  id, documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
+  nextAttemptAt: now, createdAt: now,
+});
 
 let dir: string;
 beforeEach(async () => {
@@ -145,10 +152,7 @@ describe('FileStore leases', () => {
   test('a claim writes nothing: the lease lives in memory and rides along with the next change', async () => {
     const store = await FileStore.open({ dir });
     const blob = await store.putBlob(Buffer.from('x'));
-    await store.addOutbox({
-      id: 'o1', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
-      nextAttemptAt: now, createdAt: now,
-    });
+    await store.addOutbox(outboxEntry('o1', blob));
     const journal = join(dir, 'journal', '000000000001.log');
     const before = await readFile(journal, 'utf8');
     expect(before.trim().split('\n')).toHaveLength(2); // the blob, the entry
@@ -184,10 +188,7 @@ describe('FileStore folder handles', () => {
     const store = await FileStore.open({ dir });
     const blob = await store.putBlob(Buffer.alloc(100_000, 1)); // past the inline size: a file of its own
     for (const id of ['o1', 'o2', 'o3']) {
-      await store.addOutbox({
-        id, documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
-        nextAttemptAt: now, createdAt: now,
-      });
+      await store.addOutbox(outboxEntry(id, blob));
     }
     expect(await openFolders()).toEqual([join(dir, 'blobs'), join(dir, 'journal', '000000000001.log')]);
     await store.close();
@@ -202,10 +203,7 @@ describe('FileStore on open', () => {
   test('leases held by an earlier process are dropped: its claimed work is claimable at once', async () => {
     const store = await FileStore.open({ dir });
     const blob = await store.putBlob(Buffer.from('x'));
-    await store.addOutbox({
-      id: 'o1', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
-      nextAttemptAt: now, createdAt: now,
-    });
+    await store.addOutbox(outboxEntry('o1', blob));
     const later = new Date(Date.parse(now) + 1000);
     expect(await store.claimOutbox({ workerId: 'dead', limit: 5, leaseMs: 3_600_000, now: later })).toHaveLength(1);
     await store.close();
@@ -228,10 +226,7 @@ describe('FileStore on open', () => {
   test('a record that is not JSON is VDXP_STORE_CORRUPT, not skipped', async () => {
     const store = await FileStore.open({ dir });
     const blob = await store.putBlob(Buffer.from('x'));
-    await store.addOutbox({
-      id: 'o1', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
-      nextAttemptAt: now, createdAt: now,
-    });
+    await store.addOutbox(outboxEntry('o1', blob));
     await store.close();
     const path = join(dir, 'outbox', 'o1.json');
     const text = await readFile(path, 'utf8');
@@ -251,10 +246,7 @@ describe('FileStore on open', () => {
     await expect(FileStore.open({ dir, extra: 1 } as never)).rejects.toThrow(code('VDXP_CONFIG_INVALID'));
     const store = await FileStore.open({ dir, fsync: false });
     const blob = await store.putBlob(Buffer.from('x'));
-    await expect(store.addOutbox({
-      id: '../escape', documentId: 'D', messageType: 'edoc', operation: 'new', from: 'A', recipients: ['B'], blob, summary: { code: '1/X' },
-      nextAttemptAt: now, createdAt: now,
-    })).rejects.toThrow(code('VDXP_STORE_IO'));
+    await expect(store.addOutbox(outboxEntry('../escape', blob))).rejects.toThrow(code('VDXP_STORE_IO'));
     await expect(store.openBlob('../LOCK')).rejects.toThrow(code('VDXP_STORE_IO'));
     await store.close();
   });
