@@ -31,6 +31,11 @@ export function stats(xs) {
   return { median, min: s[0], max: s.at(-1), runs: s.length };
 }
 
+/** Stats times a factor (a budget that is a share of a measured baseline). */
+export function scaled(s, factor) {
+  return { median: s.median * factor, min: s.min * factor, max: s.max * factor, runs: s.runs };
+}
+
 /** Throughput stats (MB/s) from byte count and time stats in ms: min and max swap. */
 export function throughput(bytes, ms) {
   const mb = bytes / 1024 / 1024;

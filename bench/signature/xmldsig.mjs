@@ -18,7 +18,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { ExclusiveCanonicalization, SignedXml } from 'xml-crypto';
 import { buildEdxml, signEdxml, TrustStore, verifyEdxml } from '../../dist/index.js';
 import { createTestPki, sampleEdoc } from '../../dist/testing/index.js';
-import { interleave, MiB, repeats, timeRow } from '../harness.mjs';
+import { interleave, MiB, repeats, scaled, timeRow } from '../harness.mjs';
 
 const NOW = () => new Date('2026-11-20T03:00:00Z');
 const DSIG = 'http://www.w3.org/2000/09/xmldsig#';
@@ -124,7 +124,7 @@ async function budgetRows(sample, floor, { trust, log }) {
     { repeats: repeats(21), inner: 20, warmup: 10, log, label: 'the header and signature alone' },
   );
   if (sink === undefined) throw new Error('nothing done');
-  const budget = { median: floor.median * 0.3, min: floor.min * 0.3, max: floor.max * 0.3, runs: floor.runs };
+  const budget = scaled(floor, 0.3);
   return [
     timeRow('fast-xml-parser parsing the header and signature vs what the 1.3x target leaves at 1 MB (0.3 x floor)', t['fast-xml-parser'], budget),
     timeRow('verifyEdxml of the header and signature vs what the 1.3x target leaves at 1 MB (0.3 x floor)', t.verifyEdxml, budget),
