@@ -41,11 +41,26 @@ export interface PdfParserOptions {
   readonly resolveLength?: (ref: PdfRef) => number | undefined;
 }
 
-/** A cursor over bytes that reads PDF values. */
 /** White space allowed inside a hex string. */
 const HEX_SPACE = /[\x00\t\n\f\r ]/;
 const HEX_SPACES = /[\x00\t\n\f\r ]/g;
 
+/** A block of ASCII `0` digits, to find the zero padding of a hex string natively. */
+const ZERO_DIGITS = Buffer.alloc(4096, 0x30);
+
+/**
+ * Where the run of `0` digits that ends at `end` starts (not before `from`). A signature's
+ * `/Contents` is mostly such a run (the space reserved for the CMS), tens of kilobytes that
+ * need no decoding: they are compared in blocks, natively.
+ */
+function zeroDigitsStart(b: Buffer, from: number, end: number): number {
+  let at = end;
+  while (at - from >= ZERO_DIGITS.length && b.compare(ZERO_DIGITS, 0, ZERO_DIGITS.length, at - ZERO_DIGITS.length, at) === 0) at -= ZERO_DIGITS.length;
+  while (at > from && b[at - 1] === 0x30) at--;
+  return at;
+}
+
+/** A cursor over bytes that reads PDF values. */
 export class PdfParser {
   pos: number;
   private readonly limits: ParseLimits;
@@ -201,16 +216,23 @@ export class PdfParser {
     const start = this.pos++;
     const end = b.indexOf(0x3e, this.pos);
     if (end < 0) throw malformed('unterminated hex string', start);
-    const view = b.subarray(this.pos, end);
-    let text = Buffer.from(view.buffer, view.byteOffset, view.byteLength).toString('latin1');
+    // The trailing `0` digits decode to zero bytes: only what precedes them is decoded.
+    const zerosAt = zeroDigitsStart(this.text, this.pos, end);
+    let text = this.text.toString('latin1', this.pos, zerosAt);
+    let zeroDigits = end - zerosAt;
     if (HEX_SPACE.test(text)) text = text.replace(HEX_SPACES, '');
+    if (text.length % 2 && zeroDigits > 0) {
+      text += '0';
+      zeroDigits--;
+    }
     if (text.length % 2) text += '0';
     // Node's hex decoder stops at the first pair that is not hex: a full-length result proves
     // every character was a hex digit (one native pass instead of a regular expression).
-    const bytes = Buffer.from(text, 'hex');
-    if (bytes.length * 2 !== text.length) throw malformed('invalid hex string', start);
+    const bytes = new Uint8Array(text.length / 2 + Math.ceil(zeroDigits / 2));
+    const written = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).write(text, 'hex');
+    if (written * 2 !== text.length) throw malformed('invalid hex string', start);
     this.pos = end + 1;
-    return new PdfString(new Uint8Array(bytes), true, start, this.pos);
+    return new PdfString(bytes, true, start, this.pos);
   }
 
   private dictionary(depth: number): PdfDict | PdfStream {

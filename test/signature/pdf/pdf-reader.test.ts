@@ -132,7 +132,14 @@ describe('PdfDocument', () => {
     expect(hex('<4e6F7>')).toBe('4e6f70');
     expect(hex('<4 e\r\n6\tF\f7\x000>')).toBe('4e6f70');
     expect(hex(`<${'00'.repeat(20000)}3082>`)).toBe('00'.repeat(20000) + '3082');
-    for (const bad of ['<4g>', '<g4>', '<4e6f7g>', '<4e6fz>', `<${'00'.repeat(5000)}0x00>`, '<4e-6f>', '<4e\x016f>']) {
+    // The zero padding of /Contents: trailing 0 digits, decoded without reading them as text.
+    expect(hex(`<3082${'0'.repeat(9000)}>`)).toBe('3082' + '00'.repeat(4500));
+    expect(hex(`<308${'0'.repeat(9001)}>`)).toBe('3080' + '00'.repeat(4500));
+    expect(hex(`<3${'0'.repeat(4096)}>`)).toBe('30' + '00'.repeat(2048));
+    expect(hex(`<${'0'.repeat(8193)}>`)).toBe('00'.repeat(4097));
+    expect(hex(`<3082 ${'0'.repeat(5000)}\n00>`)).toBe('3082' + '00'.repeat(2501));
+    expect(hex(`<a\n${'0'.repeat(4095)}>`)).toBe('a0' + '00'.repeat(2047));
+    for (const bad of ['<4g>', '<g4>', '<4e6f7g>', '<4e6fz>', `<${'00'.repeat(5000)}0x00>`, '<4e-6f>', '<4e\x016f>', `<${'0'.repeat(5000)}g${'0'.repeat(5000)}>`, `<g${'0'.repeat(4096)}>`]) {
       expect(() => new PdfParser(new Uint8Array(Buffer.from(bad, 'latin1'))).value(), bad).toThrow(/invalid hex string/);
     }
   });
