@@ -4,7 +4,7 @@
  * @module
  */
 import { ConfigError, issuesFromZod } from '../../errors.js';
-import { VerificationPolicySchema, verdictOf, type Reason } from '../report.js';
+import { verdictOf, type Reason } from '../report.js';
 import { DEFAULT_PDF_LIMITS, PdfDocument } from './pdf-document.js';
 import { pdfReason } from './pdf-reasons.js';
 import { VerifyPdfOptionsSchema, type PdfSignatureReport, type PdfVerificationReport, type VerifyPdfOptions } from './pdf-report.js';
@@ -42,7 +42,8 @@ export async function verifyPdf(bytes: Uint8Array, options: VerifyPdfOptions): P
   if (!parsed.success) throw new ConfigError('verifyPdf', issuesFromZod(parsed.error.issues), { cause: parsed.error });
   const o = parsed.data;
   o.signal?.throwIfAborted();
-  const policy = VerificationPolicySchema.parse(o.policy ?? o.trust.policy);
+  // Both are resolved already (by the options' schema, and by the trust store's).
+  const policy = o.policy ?? o.trust.policy;
   const doc = PdfDocument.open(bytes, { ...DEFAULT_PDF_LIMITS, maxObjects: o.maxObjects });
   const docReasons: Reason[] = [];
   if (doc.reconstructed) docReasons.push(pdfReason('PDF_XREF_RECONSTRUCTED', { detail: doc.reconstructed.replace(/^malformed PDF: /, '') }));
