@@ -12,7 +12,7 @@ import { verdictOf, type CertificateSummary, type ChainReport, type Reason, type
 import { certificateFromDer, summarizeCertificate, type ParsedCertificate } from './certificate.js';
 import { DIGEST_OIDS, checkAlgorithmPolicy, nodeHashName, spkiOf, verifySignature, type DigestName } from './algorithms.js';
 import { VerificationPolicySchema } from './report.js';
-import { nameKey } from './distinguished-name.js';
+import { attributeValue, essCertHash, findSigner, octetString, oidText, signerInfoFromPkijs, toAlgorithmIdentifier } from './cms-signer-info.js';
 import { trustReason } from './reasons.js';
 import type { TrustStore } from './trust-store.js';
 
@@ -20,8 +20,6 @@ import type { TrustStore } from './trust-store.js';
 export const TST_INFO_OID = '1.2.840.113549.1.9.16.1.4';
 const CONTENT_TYPE_ATTR = '1.2.840.113549.1.9.3';
 const MESSAGE_DIGEST_ATTR = '1.2.840.113549.1.9.4';
-const SIGNING_CERTIFICATE_ATTR = '1.2.840.113549.1.9.16.2.12';
-const SIGNING_CERTIFICATE_V2_ATTR = '1.2.840.113549.1.9.16.2.47';
 
 /** Options of {@link verifyTimestampToken}. */
 export interface VerifyTimestampOptions {
@@ -79,46 +77,9 @@ function parseToken(token: Uint8Array) {
   } catch (e) {
     throw malformed('unreadable TSTInfo', e);
   }
-  const signer = signed.signerInfos[0];
-  if (signed.signerInfos.length !== 1 || !signer) throw malformed('a token has exactly one signer');
-  return { signed, content, tst, signer };
-}
-
-/** The certificate a SignerInfo designates (issuer and serial, or subject key identifier) among `certs`. @internal */
-export function findSigner(signer: pkijs.SignerInfo, certs: readonly ParsedCertificate[]): ParsedCertificate | undefined {
-  const sid: unknown = signer.sid;
-  if (sid instanceof pkijs.IssuerAndSerialNumber) {
-    const serial = Buffer.from(sid.serialNumber.valueBlock.valueHexView).toString('hex').toUpperCase();
-    const issuer = nameKey(sid.issuer);
-    return certs.find((c) => c.serialNumber === serial && c.issuerKey === issuer);
-  }
-  if (sid instanceof asn1js.Constructed || sid instanceof asn1js.Primitive) {
-    const bytes = sid instanceof asn1js.Primitive ? sid.valueBlock.valueHexView : (sid.valueBlock.value[0] as asn1js.OctetString | undefined)?.valueBlock.valueHexView;
-    const keyId = bytes ? Buffer.from(bytes).toString('hex') : undefined;
-    return keyId ? certs.find((c) => c.subjectKeyId === keyId) : undefined;
-  }
-  return undefined;
-}
-
-/**
- * The certificate hash named by an ESS signing-certificate (v1 or v2) attribute, if any.
- * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED for an unknown digest; a TypeError for a malformed attribute
- * @internal
- */
-export function essCertHash(attrs: readonly pkijs.Attribute[]): { digest: DigestName; hash: Uint8Array } | undefined {
-  for (const a of attrs) {
-    if (a.type !== SIGNING_CERTIFICATE_ATTR && a.type !== SIGNING_CERTIFICATE_V2_ATTR) continue;
-    const certs = (a.values[0] as asn1js.Sequence).valueBlock.value[0] as asn1js.Sequence;
-    const first = certs.valueBlock.value[0] as asn1js.Sequence;
-    const parts = first.valueBlock.value;
-    if (a.type === SIGNING_CERTIFICATE_ATTR) return { digest: 'SHA-1', hash: (parts[0] as asn1js.OctetString).valueBlock.valueHexView };
-    const hasAlg = parts[0] instanceof asn1js.Sequence;
-    const alg = hasAlg ? DIGEST_OIDS[new pkijs.AlgorithmIdentifier({ schema: parts[0] }).algorithmId] : 'SHA-256';
-    const h = (hasAlg ? parts[1] : parts[0]) as asn1js.OctetString;
-    if (!alg) throw malformed('unknown digest in the signing certificate attribute');
-    return { digest: alg, hash: h.valueBlock.valueHexView };
-  }
-  return undefined;
+  const only = signed.signerInfos[0];
+  if (signed.signerInfos.length !== 1 || !only) throw malformed('a token has exactly one signer');
+  return { signed, content, tst, signer: signerInfoFromPkijs(only) };
 }
 
 /**
@@ -161,20 +122,19 @@ export async function verifyTimestampToken(token: Uint8Array, options: VerifyTim
     reasons.push(trustReason('TIMESTAMP_SIGNER_NOT_FOUND'));
     return { verdict: verdictOf(reasons), reasons, ...base };
   }
-  const digest = DIGEST_OIDS[signer.digestAlgorithm.algorithmId];
+  const digest = DIGEST_OIDS[signer.digestAlgorithm];
   if (!digest) throw malformed('unknown signer digest');
   const attrs = signer.signedAttrs?.attributes ?? [];
-  const contentType = attrs.find((a) => a.type === CONTENT_TYPE_ATTR)?.values[0];
-  const messageDigest = attrs.find((a) => a.type === MESSAGE_DIGEST_ATTR)?.values[0];
+  const messageDigest = octetString(attributeValue(attrs, MESSAGE_DIGEST_ATTR));
   let signatureOk = false;
-  if (signer.signedAttrs && contentType instanceof asn1js.ObjectIdentifier && messageDigest instanceof asn1js.OctetString) {
-    const attrsOk = contentType.valueBlock.toString() === TST_INFO_OID && sameBytes(messageDigest.valueBlock.valueHexView, hash(digest, content));
+  if (signer.signedAttrs && messageDigest) {
+    const attrsOk = oidText(attributeValue(attrs, CONTENT_TYPE_ATTR)) === TST_INFO_OID && sameBytes(messageDigest, hash(digest, content));
     signatureOk =
       attrsOk &&
       verifySignature({
-        data: new Uint8Array(signer.signedAttrs.encodedValue),
-        signature: signer.signature.valueBlock.valueHexView,
-        algorithm: signer.signatureAlgorithm,
+        data: signer.signedAttrs.encoded,
+        signature: signer.signature,
+        algorithm: toAlgorithmIdentifier(signer.signatureAlgorithm),
         publicKey: spkiOf(tsaCert.pkijs),
         digest,
       });

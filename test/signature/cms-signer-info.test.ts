@@ -1,14 +1,26 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { derChildren, derElementAt, type DerElement } from '../../../src/signature/der-walk.js';
-import { checkPdfCms } from '../../../src/signature/pdf/pdf-cms.js';
-import { signPdf } from '../../../src/signature/pdf/sign-pdf.js';
-import { oidText, readSignerInfo } from '../../../src/signature/pdf/signer-info-reader.js';
-import { VerificationPolicySchema } from '../../../src/signature/report.js';
-import { createTestPdf } from '../../../src/testing/test-pdf.js';
-import { createTestPki, type TestPki } from '../../../src/testing/test-pki.js';
-import { createTestTimestampToken } from '../../../src/testing/test-timestamp.js';
+import { derChildren, derElementAt, type DerElement } from '../../src/signature/der-walk.js';
+import { readCertificate } from '../../src/signature/certificate.js';
+import {
+  attributeValue,
+  essCertHash,
+  findSigner,
+  octetString,
+  oidText,
+  readSignerInfo,
+  signerInfoFromPkijs,
+  timeValue,
+  toAlgorithmIdentifier,
+  type CmsAttribute,
+} from '../../src/signature/cms-signer-info.js';
+import { checkPdfCms } from '../../src/signature/pdf/pdf-cms.js';
+import { signPdf } from '../../src/signature/pdf/sign-pdf.js';
+import { VerificationPolicySchema } from '../../src/signature/report.js';
+import { createTestPdf } from '../../src/testing/test-pdf.js';
+import { createTestPki, type TestPki } from '../../src/testing/test-pki.js';
+import { createTestTimestampToken } from '../../src/testing/test-timestamp.js';
 
 let pki: TestPki;
 let ecPki: TestPki;
@@ -57,6 +69,18 @@ function withSignerInfo(der: Uint8Array, signerInfo: Uint8Array): Buffer {
 const policy = VerificationPolicySchema.parse({});
 
 describe('readSignerInfo', () => {
+  /** Every byte string as hex, so that the DER and the pkijs roads compare as plain values. */
+  const plain = (x: unknown): unknown =>
+    x instanceof Uint8Array
+      ? Buffer.from(x).toString('hex')
+      : Array.isArray(x)
+        ? x.map(plain)
+        : x && typeof x === 'object'
+          ? 'bytes' in x && 'tagClass' in x
+            ? `der:${Buffer.from((x as DerElement).bytes).toString('hex')}`
+            : Object.fromEntries(Object.entries(x).map(([k, v]) => [k, plain(v)]))
+          : x;
+
   test('reads what pkijs reads, for RSA and EC signers, PAdES and PKCS#7, with and without a timestamp token', async () => {
     const time = new Date(pki.now.getTime() - 3_600_000);
     const cases = [
@@ -69,43 +93,35 @@ describe('readSignerInfo', () => {
         timestamp: { tsa: async (digest: Uint8Array) => createTestTimestampToken({ tsa: pki.tsa, digest, time }) },
       }),
     ];
-    for (const pdf of cases) {
+    const signers = [pki.person, ecPki.organization, pki.person];
+    for (const [i, pdf] of cases.entries()) {
       const el = signerInfoElement(cmsOf(pdf).der);
       const fast = readSignerInfo(el)!;
-      const slow = new pkijs.SignerInfo({ schema: asn1js.fromBER(el.bytes).result });
-      expect(fast).toBeInstanceOf(pkijs.SignerInfo);
-      // Same content: both encode back to the very bytes read.
-      expect(Buffer.from(fast.toSchema().toBER(false)).equals(Buffer.from(el.bytes))).toBe(true);
-      expect(Buffer.from(slow.toSchema().toBER(false)).equals(Buffer.from(el.bytes))).toBe(true);
-      expect(fast.version).toBe(slow.version);
-      expect(fast.sid).toBeInstanceOf(pkijs.IssuerAndSerialNumber);
-      expect(fast.digestAlgorithm.algorithmId).toBe(slow.digestAlgorithm.algorithmId);
-      expect(fast.signatureAlgorithm.algorithmId).toBe(slow.signatureAlgorithm.algorithmId);
-      expect(Buffer.from(fast.signedAttrs!.encodedValue).equals(Buffer.from(slow.signedAttrs!.encodedValue))).toBe(true);
-      expect(fast.signedAttrs!.attributes.map((a) => a.type)).toEqual(slow.signedAttrs!.attributes.map((a) => a.type));
-      expect(fast.unsignedAttrs?.attributes.map((a) => a.type)).toEqual(slow.unsignedAttrs?.attributes.map((a) => a.type));
-      const attr = (si: pkijs.SignerInfo, type: string) => si.signedAttrs!.attributes.find((a) => a.type === type)!.values[0];
-      const [md, slowMd] = [attr(fast, '1.2.840.113549.1.9.4'), attr(slow, '1.2.840.113549.1.9.4')];
-      expect(md).toBeInstanceOf(asn1js.OctetString);
-      expect(Buffer.from((md as asn1js.OctetString).valueBlock.valueHexView).equals(Buffer.from((slowMd as asn1js.OctetString).valueBlock.valueHexView))).toBe(true);
-      const ct = attr(fast, '1.2.840.113549.1.9.3');
-      expect(ct).toBeInstanceOf(asn1js.ObjectIdentifier);
-      expect((ct as asn1js.ObjectIdentifier).valueBlock.toString()).toBe('1.2.840.113549.1.7.1');
-      expect(Buffer.from(fast.signature.valueBlock.valueHexView).equals(Buffer.from(slow.signature.valueBlock.valueHexView))).toBe(true);
+      const pkijsRead = new pkijs.SignerInfo({ schema: asn1js.fromBER(el.bytes).result });
+      const slow = signerInfoFromPkijs(pkijsRead);
+      expect(plain(fast)).toEqual(plain(slow));
+      expect(fast.sid?.kind).toBe('issuer-serial');
+      expect(findSigner(fast, [readCertificate(pki.subCa.certificate), readCertificate(signers[i]!.certificate)])?.der).toEqual(readCertificate(signers[i]!.certificate).der);
+      expect(Buffer.from(fast.signedAttrs!.encoded).equals(Buffer.from(pkijsRead.signedAttrs!.encodedValue))).toBe(true);
+      expect(fast.signedAttrs!.encoded[0]).toBe(0x31);
+      expect(Buffer.from(fast.signature).equals(Buffer.from(pkijsRead.signature.valueBlock.valueHexView))).toBe(true);
+      const attrs = fast.signedAttrs!.attributes;
+      expect(octetString(attributeValue(attrs, '1.2.840.113549.1.9.4'))).toHaveLength(32);
+      expect(oidText(attributeValue(attrs, '1.2.840.113549.1.9.3'))).toBe('1.2.840.113549.1.7.1');
+      // signing-certificate-v2 is PAdES's (ETSI.CAdES.detached), not plain PKCS#7's
+      expect(essCertHash(attrs)?.digest).toBe(i === 1 ? 'SHA-256' : undefined);
     }
-    expect(readSignerInfo(signerInfoElement(cmsOf(cases[2]!).der))!.unsignedAttrs!.attributes).toHaveLength(1);
+    const stamped = readSignerInfo(signerInfoElement(cmsOf(cases[2]!).der))!;
+    expect(stamped.unsignedAttrs).toHaveLength(1);
+    expect(timeValue(attributeValue(stamped.signedAttrs!.attributes, '1.2.840.113549.1.9.5'))?.getTime()).toBe(Math.floor(time.getTime() / 1000) * 1000);
   });
 
-  test('a subject-key-identifier sid is kept as the tagged value pkijs keeps', () => {
+  test('a subject-key-identifier sid is read as a key id, on both roads', () => {
     const ski = Buffer.concat([Buffer.from([0x80, 0x04]), Buffer.from('a1b2c3d4', 'hex')]);
     const el = derElementAt(tlv(0x30, Buffer.concat([Buffer.from([0x02, 0x01, 0x03]), ski, tlv(0x30, Buffer.from('0609608648016503040201', 'hex')), tlv(0x30, Buffer.from('06092a864886f70d01010b', 'hex')), Buffer.from([0x04, 0x01, 0x00])])), 0)!;
     const fast = readSignerInfo(el)!;
-    const slow = new pkijs.SignerInfo({ schema: asn1js.fromBER(el.bytes).result });
-    expect(fast.version).toBe(3);
-    expect(Buffer.from((fast.sid as asn1js.Primitive).valueBlock.valueHexView).toString('hex')).toBe('a1b2c3d4');
-    expect(Buffer.from(fast.toSchema().toBER(false)).equals(Buffer.from(slow.toSchema().toBER(false)))).toBe(true);
-    expect(fast.digestAlgorithm.algorithmId).toBe('2.16.840.1.101.3.4.2.1');
-    expect(fast.signatureAlgorithm.algorithmId).toBe('1.2.840.113549.1.1.11');
+    expect(fast).toMatchObject({ version: 3, sid: { kind: 'key-id', keyId: 'a1b2c3d4' }, digestAlgorithm: '2.16.840.1.101.3.4.2.1', signatureAlgorithm: { algorithmId: '1.2.840.113549.1.1.11' } });
+    expect(plain(fast)).toEqual(plain(signerInfoFromPkijs(new pkijs.SignerInfo({ schema: asn1js.fromBER(el.bytes).result }))));
   });
 
   test('shapes off the plain DER path give undefined (pkijs then decides)', async () => {
@@ -185,5 +201,47 @@ describe('oidText', () => {
     expect(oidText(derElementAt(Buffer.from('04022a03', 'hex'), 0))).toBeUndefined(); // not an OID
     expect(oidText(derElementAt(Buffer.from('06092a8080808080808001', 'hex'), 0))).toBeUndefined(); // non-minimal inner arc
     expect(oidText(derElementAt(Buffer.from('060a2affffffffffffffff7f', 'hex'), 0))).toBeUndefined(); // arc past 2^48
+  });
+});
+
+describe('attribute values', () => {
+  const attr = (type: string, value: Uint8Array): CmsAttribute => ({ type, values: [derElementAt(value, 0)!] });
+  const seq = (...parts: Uint8Array[]) => tlv(0x30, Buffer.concat(parts));
+  const hash = Buffer.alloc(32, 0xab);
+  const V2 = '1.2.840.113549.1.9.16.2.47';
+
+  test('essCertHash: v1 (SHA-1), v2 with the default SHA-256 or a named digest; none when absent', () => {
+    expect(essCertHash([attr('1.2.840.113549.1.9.16.2.12', seq(seq(seq(tlv(0x04, hash.subarray(0, 20))))))])).toEqual({ digest: 'SHA-1', hash: hash.subarray(0, 20) });
+    expect(essCertHash([attr(V2, seq(seq(seq(tlv(0x04, hash)))))])).toEqual({ digest: 'SHA-256', hash });
+    const sha512 = seq(Buffer.from('0609608648016503040203', 'hex'));
+    expect(essCertHash([attr(V2, seq(seq(seq(sha512, tlv(0x04, hash)))))])).toEqual({ digest: 'SHA-512', hash });
+    expect(essCertHash([attr('1.2.840.113549.1.9.3', Buffer.from('06092a864886f70d010701', 'hex'))])).toBeUndefined();
+  });
+
+  test('essCertHash: a malformed attribute or an unknown digest is a typed error', () => {
+    const bad = [
+      seq(), // no certs
+      seq(seq()), // no ESSCertID
+      seq(seq(seq(tlv(0x02, Buffer.from([1]))))), // the hash is not an OCTET STRING
+      seq(seq(seq(seq(Buffer.from('06032a0304', 'hex')), tlv(0x04, hash)))), // unknown digest
+      tlv(0x04, hash), // not a SEQUENCE
+    ];
+    for (const value of bad) expect(() => essCertHash([attr(V2, value)]), Buffer.from(value).toString('hex')).toThrow(expect.objectContaining({ code: 'VDXP_SIGNATURE_MALFORMED' }));
+  });
+
+  test('timeValue reads UTCTime and GeneralizedTime, nothing else', () => {
+    const utc = tlv(0x17, Buffer.from('240501083000Z'));
+    expect(timeValue(derElementAt(utc, 0))?.toISOString()).toBe('2024-05-01T08:30:00.000Z');
+    expect(timeValue(derElementAt(tlv(0x18, Buffer.from('20240501083000Z')), 0))?.toISOString()).toBe('2024-05-01T08:30:00.000Z');
+    expect(timeValue(derElementAt(tlv(0x04, Buffer.from('240501083000Z')), 0))).toBeUndefined();
+    expect(timeValue(undefined)).toBeUndefined();
+  });
+
+  test('toAlgorithmIdentifier decodes parameters only when they are more than NULL, and refuses unreadable ones', () => {
+    expect(toAlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.11', params: Buffer.from('0500', 'hex') }).algorithmParams).toBeUndefined();
+    const pss = seq(tlv(0xa0, seq(Buffer.from('0609608648016503040201', 'hex'))));
+    const read = toAlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.10', params: pss });
+    expect(Buffer.from((read.algorithmParams as asn1js.Sequence).toBER(false)).equals(pss)).toBe(true);
+    expect(() => toAlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.10', params: Buffer.from('3005', 'hex') })).toThrow(expect.objectContaining({ code: 'VDXP_SIGNATURE_MALFORMED' }));
   });
 });

@@ -12,11 +12,22 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { checkAlgorithmPolicy, describeSignatureAlgorithm, DIGEST_OIDS, nodeHashName, publicKeyOf, verifySignature, type DigestName } from '../algorithms.js';
 import { readCertificate, type ParsedCertificate } from '../certificate.js';
+import {
+  attributeValue,
+  essCertHash,
+  findSigner,
+  octetString,
+  oidText,
+  readSignerInfo,
+  signerInfoFromPkijs,
+  timeValue,
+  toAlgorithmIdentifier,
+  type CmsAttribute,
+  type CmsSignerInfo,
+} from '../cms-signer-info.js';
 import { trustReason } from '../reasons.js';
 import type { Reason, ResolvedVerificationPolicy } from '../report.js';
-import { essCertHash, findSigner } from '../timestamp.js';
 import { derChildren, derElementAt, isUniversal, type DerElement } from '../der-walk.js';
-import { oidText, readSignerInfo } from './signer-info-reader.js';
 import { pdfReason } from './pdf-reasons.js';
 
 /** CMS and ESS object identifiers used by PDF signatures. */
@@ -72,7 +83,7 @@ const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from
 
 /** What the check reads of a SignedData; certificates as DER, read by {@link readCertificate} (once per process). */
 interface SignedDataParts {
-  readonly signerInfos: readonly pkijs.SignerInfo[];
+  readonly signerInfos: readonly CmsSignerInfo[];
   readonly encapContentInfo: ContentInfoParts;
   readonly certificateDers: readonly Uint8Array[];
 }
@@ -91,7 +102,7 @@ const SIGNED_DATA_OID = Buffer.from('2a864886f70d010702', 'hex');
  * every embedded certificate, which made up most of a signature check; the DER is walked
  * instead to the signer infos ({@link readSignerInfo}) and the content info. Anything the
  * walk does not expect (BER lengths, another shape) is read by pkijs as a whole, which then
- * decides.
+ * decides, and converted ({@link signerInfoFromPkijs}).
  * @throws when the CMS is malformed
  */
 function parseSignedData(der: Uint8Array): SignedDataParts {
@@ -139,7 +150,7 @@ function walkSignedData(body: Uint8Array): SignedDataParts | undefined {
   const signerElements = derChildren(signers);
   if (!signerElements) return undefined;
   return {
-    signerInfos: signerElements.map((e) => readSignerInfo(e) ?? new pkijs.SignerInfo({ schema: readAsn1(e.bytes) })),
+    signerInfos: signerElements.map((e) => readSignerInfo(e) ?? signerInfoFromPkijs(new pkijs.SignerInfo({ schema: readAsn1(e.bytes) }))),
     encapContentInfo: walkContentInfo(content) ?? contentInfoParts(new pkijs.EncapsulatedContentInfo({ schema: readAsn1(content.bytes) })),
     certificateDers,
   };
@@ -187,7 +198,7 @@ function readSignedData(der: Uint8Array): SignedDataParts {
     fields.splice(at, 1);
   }
   const sd = new pkijs.SignedData({ schema: content });
-  return { signerInfos: sd.signerInfos, encapContentInfo: contentInfoParts(sd.encapContentInfo), certificateDers };
+  return { signerInfos: sd.signerInfos.map(signerInfoFromPkijs), encapContentInfo: contentInfoParts(sd.encapContentInfo), certificateDers };
 }
 
 /** Checks the CMS of a PDF signature against the signed bytes. Problems are reasons, never throws. */
@@ -211,11 +222,11 @@ export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
       reasons.push(trustReason('CHAIN_EXTRA_CERT_UNREADABLE'));
     }
   }
-  const signatureValue = new Uint8Array(signer.signature.valueBlock.valueHexView);
-  const timestampToken = unsignedTimestamp(signer);
+  const signatureValue = signer.signature;
+  const timestampToken = attributeValue(signer.unsignedAttrs, CMS_OIDS.timeStampToken)?.bytes;
   const base = { certificates, signatureValue, ...(timestampToken ? { timestampToken } : {}) };
-  const digest = DIGEST_OIDS[signer.digestAlgorithm.algorithmId];
-  if (!digest) return { ...base, reasons: [...reasons, trustReason('ALGORITHM_UNSUPPORTED', { detail: `digest ${signer.digestAlgorithm.algorithmId}` })] };
+  const digest = DIGEST_OIDS[signer.digestAlgorithm];
+  if (!digest) return { ...base, reasons: [...reasons, trustReason('ALGORITHM_UNSUPPORTED', { detail: `digest ${signer.digestAlgorithm}` })] };
   reasons.push(...checkAlgorithmPolicy(input.policy, { digest }, 'signature digest'));
 
   // What the signer's digest covers: the byte ranges, or (adbe.pkcs7.sha1) the embedded SHA-1 of them.
@@ -236,18 +247,16 @@ export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
   let signingTime: Date | undefined;
   let data: Uint8Array;
   if (signer.signedAttrs) {
-    const contentType = attrs.find((a) => a.type === CMS_OIDS.contentType)?.values[0];
-    const md = attrs.find((a) => a.type === CMS_OIDS.messageDigest)?.values[0];
-    const st = attrs.find((a) => a.type === CMS_OIDS.signingTime)?.values[0];
-    if (st instanceof asn1js.UTCTime || st instanceof asn1js.GeneralizedTime) signingTime = st.toDate();
-    const ctOk = contentType instanceof asn1js.ObjectIdentifier && contentType.valueBlock.toString() === sd.encapContentInfo.eContentType;
-    if (!ctOk || !(md instanceof asn1js.OctetString)) {
+    const md = octetString(attributeValue(attrs, CMS_OIDS.messageDigest));
+    signingTime = timeValue(attributeValue(attrs, CMS_OIDS.signingTime));
+    const ctOk = oidText(attributeValue(attrs, CMS_OIDS.contentType)) === sd.encapContentInfo.eContentType;
+    if (!ctOk || !md) {
       reasons.push(pdfReason('SIGNED_ATTRIBUTES_INVALID', { detail: !ctOk ? 'content type' : 'message digest' }));
     } else {
-      const mdOk = same(md.valueBlock.valueHexView, hashOf(digest, content));
+      const mdOk = same(md, hashOf(digest, content));
       digestValid = digestValid === undefined ? mdOk : digestValid && mdOk;
     }
-    data = new Uint8Array(signer.signedAttrs.encodedValue);
+    data = signer.signedAttrs.encoded;
   } else {
     if (input.subFilter === 'ETSI.CAdES.detached') reasons.push(pdfReason('SIGNED_ATTRIBUTES_INVALID', { detail: 'a PAdES signature without signed attributes' }));
     data = new Uint8Array(Buffer.concat(content.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength))));
@@ -262,7 +271,7 @@ export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
   let algorithmName: string;
   let signatureValid: boolean;
   try {
-    const info = describeSignatureAlgorithm(signer.signatureAlgorithm);
+    const info = describeSignatureAlgorithm(toAlgorithmIdentifier(signer.signatureAlgorithm));
     algorithmName = info.digest ? info.name : `${digest} with ${info.name}`;
     signatureValid = verifySignature({ data, signature: signatureValue, algorithm: info, publicKey: publicKeyOf(found.pkijs).key, digest });
     if (info.digest && info.digest !== digest) reasons.push(...checkAlgorithmPolicy(input.policy, { digest: info.digest }, 'signature algorithm'));
@@ -291,7 +300,7 @@ export function checkPdfCms(input: PdfCmsInput): PdfCmsCheck {
 }
 
 /** ESS signing-certificate(-v2) against the signer's certificate; CAdES requires v2. */
-function signingCertificateReasons(attrs: readonly pkijs.Attribute[], signer: ParsedCertificate, subFilter: CmsSubFilter): Reason[] {
+function signingCertificateReasons(attrs: readonly CmsAttribute[], signer: ParsedCertificate, subFilter: CmsSubFilter): Reason[] {
   let named: ReturnType<typeof essCertHash>;
   try {
     named = essCertHash(attrs);
@@ -302,10 +311,4 @@ function signingCertificateReasons(attrs: readonly pkijs.Attribute[], signer: Pa
   if (named && !same(named.hash, hashOf(named.digest, [signer.der]))) out.push(pdfReason('SIGNING_CERT_MISMATCH'));
   if (subFilter === 'ETSI.CAdES.detached' && !attrs.some((a) => a.type === CMS_OIDS.signingCertificateV2)) out.push(pdfReason('SIGNING_CERT_ATTRIBUTE_MISSING'));
   return out;
-}
-
-function unsignedTimestamp(signer: pkijs.SignerInfo): Uint8Array | undefined {
-  const attr = signer.unsignedAttrs?.attributes.find((a) => a.type === CMS_OIDS.timeStampToken);
-  const v = attr?.values[0];
-  return v ? new Uint8Array(v.toBER(false)) : undefined;
 }
