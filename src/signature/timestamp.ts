@@ -144,10 +144,10 @@ export async function verifyTimestampToken(token: Uint8Array, options: VerifyTim
   const ess = essCertHash(attrs);
   if (ess && !sameBytes(ess.hash, hash(ess.digest, tsaCert.der))) reasons.push(trustReason('TIMESTAMP_CERT_MISMATCH'));
 
-  const chain = await options.trust.verifyCertificate(tsaCert.der, {
+  const chain = await options.trust.checkCertificate(tsaCert, {
     at: options.at ?? tst.genTime,
     usage: 'timestamping',
-    extraCertificates: [...embedded, ...extra].filter((c) => c !== tsaCert).map((c) => c.der),
+    extraCertificates: [...embedded, ...extra].filter((c) => c !== tsaCert),
     policy,
     ...(options.signal ? { signal: options.signal } : {}),
   });

@@ -18,7 +18,7 @@ import {
 } from './certificate.js';
 import { findPin, type TrustPin } from './pins.js';
 import { buildChain } from './chain-builder.js';
-import { validateChain } from './chain-validation.js';
+import { validateChain, type CertificateUsage } from './chain-validation.js';
 import { crlFromBytes, type ParsedCrl } from './crl.js';
 import { RevocationChecker } from './revocation.js';
 import { createHttpFetcher, type Fetcher } from './fetcher.js';
@@ -40,6 +40,41 @@ export interface TrustAnchorInfo {
 }
 
 /**
+ * What {@link TrustStore.checkCertificate} needs: the options of
+ * {@link TrustStore.verifyCertificate} once read and checked.
+ * @internal
+ */
+export interface CertificateCheck {
+  readonly at: Date;
+  readonly usage: CertificateUsage;
+  /** Resolved; the store's policy when absent. */
+  readonly policy?: ResolvedVerificationPolicy;
+  /** Parsed; see {@link readExtraCertificates}. */
+  readonly extraCertificates: readonly ParsedCertificate[];
+  /** Reasons found while reading the inputs (an unreadable extra certificate). */
+  readonly reasons?: readonly Reason[];
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Extra certificates offered for chain building, parsed; one that cannot be read is left out
+ * with a `CHAIN_EXTRA_CERT_UNREADABLE` reason.
+ * @internal
+ */
+export function readExtraCertificates(ders: readonly Uint8Array[]): { certificates: ParsedCertificate[]; reasons: Reason[] } {
+  const certificates: ParsedCertificate[] = [];
+  const reasons: Reason[] = [];
+  for (const der of ders) {
+    try {
+      certificates.push(readCertificate(der));
+    } catch {
+      reasons.push(trustReason('CHAIN_EXTRA_CERT_UNREADABLE'));
+    }
+  }
+  return { certificates, reasons };
+}
+
+/**
  * Trust anchors, intermediates, CRLs and revocation caches.
  *
  * @example
@@ -52,6 +87,8 @@ export interface TrustAnchorInfo {
  */
 export class TrustStore {
   private readonly anchors = new Map<string, { cert: ParsedCertificate; info: TrustAnchorInfo }>();
+  /** The anchors' certificates by SHA-256, as chain building takes them. */
+  private readonly anchorCertificates = new Map<string, ParsedCertificate>();
   private readonly intermediates = new Map<string, ParsedCertificate>();
   private readonly crls = new Map<string, ParsedCrl>();
   private readonly fetched = new Map<string, ParsedCertificate[]>();
@@ -103,6 +140,7 @@ export class TrustStore {
       throw new TrustAnchorError(cert.sha256, `${pin.name} is accepted only with the nationalRoot option (not for official documents by default)`);
     }
     this.anchors.set(cert.sha256, { cert, info: { certificate: summarizeCertificate(cert), pin, kind: 'pinned' } });
+    this.anchorCertificates.set(cert.sha256, cert);
     return pin;
   }
 
@@ -131,6 +169,7 @@ export class TrustStore {
   addCustomAnchor(certificate: Uint8Array | string): void {
     const cert = certificateFromDer(toCertificateDer(certificate));
     this.anchors.set(cert.sha256, { cert, info: { certificate: summarizeCertificate(cert), kind: 'custom' } });
+    this.anchorCertificates.set(cert.sha256, cert);
   }
 
   /**
@@ -176,22 +215,32 @@ export class TrustStore {
    */
   async verifyCertificate(leaf: Uint8Array, options: VerifyCertificateOptions): Promise<ChainReport> {
     const opts = resolveVerifyCertificateOptions(options);
-    // Both are parsed already (the options' schema and the store's): no second parse.
-    const policy = opts.policy ?? this.options.policy;
     const cert = readCertificate(leaf);
     opts.signal?.throwIfAborted();
-    const reasons: Reason[] = [];
-    const pool: ParsedCertificate[] = [...this.intermediates.values()];
-    for (const der of opts.extraCertificates) {
-      try {
-        pool.push(readCertificate(der));
-      } catch {
-        reasons.push(trustReason('CHAIN_EXTRA_CERT_UNREADABLE'));
-      }
-    }
-    const anchors = new Map([...this.anchors].map(([k, v]) => [k, v.cert] as const));
+    const extra = readExtraCertificates(opts.extraCertificates);
+    return this.checkCertificate(cert, {
+      at: opts.at,
+      usage: opts.usage,
+      extraCertificates: extra.certificates,
+      reasons: extra.reasons,
+      ...(opts.policy ? { policy: opts.policy } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
+  }
+
+  /**
+   * {@link TrustStore.verifyCertificate} for the library's verifiers, whose inputs are read
+   * and checked already (the leaf and the extra certificates parsed, the policy resolved): no
+   * second validation of the options, no second read of the certificates.
+   * @internal
+   */
+  async checkCertificate(cert: ParsedCertificate, opts: CertificateCheck): Promise<ChainReport> {
+    // Both are parsed already (the caller's schema and the store's): no second parse.
+    const policy = opts.policy ?? this.options.policy;
+    const reasons: Reason[] = [...(opts.reasons ?? [])];
+    const pool: ParsedCertificate[] = [...this.intermediates.values(), ...opts.extraCertificates];
     const built = await buildChain(cert, {
-      anchors,
+      anchors: this.anchorCertificates,
       pool,
       ...(this.fetcher ? { fetchIssuers: (c: ParsedCertificate) => this.fetchIssuers(c, opts.signal) } : {}),
     });

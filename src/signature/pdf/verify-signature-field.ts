@@ -95,11 +95,11 @@ export async function verifySignatureField(ctx: FieldContext, field: SignatureFi
     return { report: { ...bare(reasons, { ...common, ...cmsFacts, ...tsFacts, ...time }), changesAfter: changes }, signedEnd, ...mdp(dict) };
   }
 
-  const chain = await options.trust.verifyCertificate(cms.signer.der, {
+  const chain = await options.trust.checkCertificate(cms.signer, {
     at: new Date(time.timeUsed),
-    extraCertificates: cms.certificates.filter((x) => x !== cms.signer).map((x) => x.der),
+    extraCertificates: cms.certificates.filter((x) => x !== cms.signer),
     usage: 'signing',
-    ...(options.policy ? { policy: options.policy } : {}),
+    policy: ctx.policy,
     ...(options.signal ? { signal: options.signal } : {}),
   });
   reasons.push(...chain.reasons);

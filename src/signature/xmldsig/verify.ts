@@ -14,7 +14,7 @@ import { checkAlgorithmPolicy, publicKeyOf } from '../algorithms.js';
 import { readCertificate, summarizeCertificate } from '../certificate.js';
 import { trustReason } from '../reasons.js';
 import { VerificationPolicySchema, verdictOf, type CertificateSummary, type ChainReport, type Reason, type SignatureReport } from '../report.js';
-import type { TrustStore } from '../trust-store.js';
+import { readExtraCertificates, type TrustStore } from '../trust-store.js';
 import { C14N, canonicalize, canonicalizeTo, isC14nAlgorithm } from './c14n.js';
 import { readXmlSignature, type SignatureRead } from './signature-reader.js';
 import { ENVELOPED_SIGNATURE, XMLDSIG_NAMESPACE, digestMethodOf, keyFitsMethod, nodeSignOptions, signatureMethodOf } from './signature-methods.js';
@@ -182,9 +182,11 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
   reasons.push(...checkAlgorithmPolicy(policy, { key: publicKeyOf(readCertificate(leaf).pkijs) }, "signer's key"));
 
   // The certificate, through the trust engine only: a key in the message proves nothing by itself.
-  const chain: ChainReport = await o.trust.verifyCertificate(leaf, {
+  const extra = readExtraCertificates(s.certificates.filter((_, i) => i !== leafIndex));
+  const chain: ChainReport = await o.trust.checkCertificate(readCertificate(leaf), {
     at,
-    extraCertificates: s.certificates.filter((_, i) => i !== leafIndex),
+    extraCertificates: extra.certificates,
+    reasons: extra.reasons,
     ...(o.policy ? { policy: o.policy } : {}),
     usage: 'signing',
     ...(o.signal ? { signal: o.signal } : {}),
