@@ -282,6 +282,9 @@ export function readCertificate(der: Uint8Array): ParsedCertificate {
   return parsed;
 }
 
+/** Summaries already made, per parsed certificate (a certificate is read once, summarised in every report). */
+const summaries = new WeakMap<ParsedCertificate, CertificateSummary>();
+
 /**
  * A certificate as a person reads it (subject, issuer, validity, fingerprint).
  * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED when given bytes that are not a certificate
@@ -292,16 +295,22 @@ export function readCertificate(der: Uint8Array): ParsedCertificate {
  */
 export function summarizeCertificate(input: Uint8Array | ParsedCertificate): CertificateSummary {
   const c = input instanceof Uint8Array ? readCertificate(input) : input;
-  const commonName = nameAttribute(c.pkijs.subject, NAME_OIDS.CN);
-  const organization = nameAttribute(c.pkijs.subject, NAME_OIDS.O);
-  return {
-    subject: c.subject,
-    issuer: c.issuer,
-    ...(commonName === undefined ? {} : { commonName }),
-    ...(organization === undefined ? {} : { organization }),
-    serialNumber: c.serialNumber,
-    notBefore: c.notBefore.toISOString(),
-    notAfter: c.notAfter.toISOString(),
-    sha256: c.sha256,
-  };
+  let summary = summaries.get(c);
+  if (!summary) {
+    const commonName = nameAttribute(c.pkijs.subject, NAME_OIDS.CN);
+    const organization = nameAttribute(c.pkijs.subject, NAME_OIDS.O);
+    summary = {
+      subject: c.subject,
+      issuer: c.issuer,
+      ...(commonName === undefined ? {} : { commonName }),
+      ...(organization === undefined ? {} : { organization }),
+      serialNumber: c.serialNumber,
+      notBefore: c.notBefore.toISOString(),
+      notAfter: c.notAfter.toISOString(),
+      sha256: c.sha256,
+    };
+    summaries.set(c, summary);
+  }
+  // A copy each time: reports are the caller's to keep or change.
+  return { ...summary };
 }

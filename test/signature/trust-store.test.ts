@@ -209,4 +209,12 @@ describe('TrustStore edge cases', () => {
     expect(s.sha256).toBe(pki.person.sha256);
     expect(s.serialNumber).toBe(pki.person.serialNumber);
   });
+
+  test('each summary is a fresh object: changing one report does not change the next', () => {
+    const first = summarizeCertificate(pki.person.certificate) as { commonName?: string };
+    first.commonName = 'changed by a caller';
+    const second = summarizeCertificate(pki.person.certificate);
+    expect(second).not.toBe(first);
+    expect(second.commonName).toBe('Nguyễn Văn An');
+  });
 });

@@ -11,10 +11,10 @@ import { z } from 'zod';
 import { ConfigError, issuesFromZod } from '../../errors.js';
 import { firstChild, parseXmlTree, type XmlElement } from '../../edxml/xml-tree.js';
 import { checkAlgorithmPolicy, publicKeyOf } from '../algorithms.js';
-import { readCertificate, summarizeCertificate } from '../certificate.js';
+import { readCertificate, summarizeCertificate, type ParsedCertificate } from '../certificate.js';
 import { trustReason } from '../reasons.js';
 import { VerificationPolicySchema, verdictOf, type CertificateSummary, type ChainReport, type Reason, type SignatureReport } from '../report.js';
-import { readExtraCertificates, type TrustStore } from '../trust-store.js';
+import type { TrustStore } from '../trust-store.js';
 import { C14N, canonicalize, canonicalizeTo, isC14nAlgorithm } from './c14n.js';
 import { readXmlSignature, type SignatureRead } from './signature-reader.js';
 import { ENVELOPED_SIGNATURE, XMLDSIG_NAMESPACE, digestMethodOf, keyFitsMethod, nodeSignOptions, signatureMethodOf } from './signature-methods.js';
@@ -124,7 +124,9 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
     transforms: r.transforms.map((t) => t.algorithm),
     digestMethod: r.digestMethod,
   }));
-  const certificates = summarize(s.certificates, reasons);
+  // Each KeyInfo certificate read once (an unreadable one is a warning, and never the signer).
+  const keyInfo = readKeyInfoCertificates(s.certificates, reasons);
+  const certificates = keyInfo.filter((c) => c !== undefined).map((c) => summarizeCertificate(c));
   const base = { references, certificates, algorithms: { digest: refs[0]?.digestMethod ?? '', signature: s.signatureMethod } };
 
   // What is signed must be exactly the whole package.
@@ -174,19 +176,17 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
   const signedInfo = new TextEncoder().encode(
     canonicalize(s.signedInfo, { algorithm: s.canonicalization.algorithm, ...prefixes(s.canonicalization.prefixes) }),
   );
-  const leafIndex = findSigner(s, signedInfo, method);
+  const leafIndex = findSigner(s, keyInfo, signedInfo, method);
   const done = { ...base, references: refReport, coversWholeDocument: digestValid && digestCheck.appendedTraceHeaders === 0, appendedTraceHeaders: digestCheck.appendedTraceHeaders };
   if (s.certificates.length === 0) return report([...reasons, xmldsigReason('SIGNER_CERT_MISSING')], done);
   if (leafIndex < 0) return report([...reasons, xmldsigReason('SIGNATURE_INVALID')], done);
-  const leaf = s.certificates[leafIndex]!;
-  reasons.push(...checkAlgorithmPolicy(policy, { key: publicKeyOf(readCertificate(leaf).pkijs) }, "signer's key"));
+  const leaf = keyInfo[leafIndex]!;
+  reasons.push(...checkAlgorithmPolicy(policy, { key: publicKeyOf(leaf.pkijs) }, "signer's key"));
 
   // The certificate, through the trust engine only: a key in the message proves nothing by itself.
-  const extra = readExtraCertificates(s.certificates.filter((_, i) => i !== leafIndex));
-  const chain: ChainReport = await o.trust.checkCertificate(readCertificate(leaf), {
+  const chain: ChainReport = await o.trust.checkCertificate(leaf, {
     at,
-    extraCertificates: extra.certificates,
-    reasons: extra.reasons,
+    extraCertificates: keyInfo.filter((c, i): c is ParsedCertificate => c !== undefined && i !== leafIndex),
     ...(o.policy ? { policy: o.policy } : {}),
     usage: 'signing',
     ...(o.signal ? { signal: o.signal } : {}),
@@ -224,10 +224,11 @@ function prefixes(list: readonly string[] | undefined): { inclusivePrefixes?: re
 }
 
 /** Index of the KeyInfo certificate whose public key verifies the signature, or -1. */
-function findSigner(s: SignatureRead, signedInfo: Uint8Array, method: NonNullable<ReturnType<typeof signatureMethodOf>>): number {
-  return s.certificates.findIndex((der) => {
+function findSigner(s: SignatureRead, certs: readonly (ParsedCertificate | undefined)[], signedInfo: Uint8Array, method: NonNullable<ReturnType<typeof signatureMethodOf>>): number {
+  return certs.findIndex((cert) => {
+    if (!cert) return false;
     try {
-      const key = publicKeyOf(readCertificate(der).pkijs).key;
+      const key = publicKeyOf(cert.pkijs).key;
       return keyFitsMethod(key, method) && cryptoVerify(method.digest.node, signedInfo, nodeSignOptions(method, key), s.signatureValue);
     } catch {
       return false;
@@ -235,15 +236,14 @@ function findSigner(s: SignatureRead, signedInfo: Uint8Array, method: NonNullabl
   });
 }
 
-/** Summaries of the KeyInfo certificates; unreadable ones become a warning. */
-function summarize(ders: readonly Uint8Array[], reasons: Reason[]): CertificateSummary[] {
-  const out: CertificateSummary[] = [];
-  for (const der of ders) {
+/** The KeyInfo certificates parsed, in order; an unreadable one is undefined, with a warning. */
+function readKeyInfoCertificates(ders: readonly Uint8Array[], reasons: Reason[]): (ParsedCertificate | undefined)[] {
+  return ders.map((der) => {
     try {
-      out.push(summarizeCertificate(der));
+      return readCertificate(der);
     } catch {
       reasons.push(trustReason('CHAIN_EXTRA_CERT_UNREADABLE'));
+      return undefined;
     }
-  }
-  return out;
+  });
 }
