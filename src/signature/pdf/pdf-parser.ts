@@ -55,7 +55,10 @@ const ZERO_DIGITS = Buffer.alloc(4096, 0x30);
  */
 function zeroDigitsStart(b: Buffer, from: number, end: number): number {
   let at = end;
-  while (at - from >= ZERO_DIGITS.length && b.compare(ZERO_DIGITS, 0, ZERO_DIGITS.length, at - ZERO_DIGITS.length, at) === 0) at -= ZERO_DIGITS.length;
+  // Blocks of 4096 digits, then of 512, 64 and 8 for the rest of the run: a few bytes are left to look at one by one.
+  for (let block = ZERO_DIGITS.length; block >= 8; block >>= 3) {
+    while (at - from >= block && b.compare(ZERO_DIGITS, 0, block, at - block, at) === 0) at -= block;
+  }
   while (at > from && b[at - 1] === 0x30) at--;
   return at;
 }
