@@ -9,7 +9,7 @@ import { ConfigError, issuesFromZod } from '../errors.js';
 import { OrganizationSchema, type Organization } from '../edxml/model.js';
 import { SignEdxmlOptionsSchema } from '../signature/xmldsig/sign-options.js';
 import { VerificationPolicySchema } from '../signature/report.js';
-import type { TrustStore } from '../signature/trust-store.js';
+import { isTrustStore, type TrustStore } from '../signature/trust-store.js';
 import { AxisClient } from '../transport/axis-client.js';
 import { AxisClientOptionsSchema } from '../transport/options.js';
 import type { Store } from '../store/store.js';
@@ -34,7 +34,7 @@ export const OutboxRetrySchema = z.strictObject({
 /** Signature checks of received documents. */
 export const VerificationOptionsSchema = z.strictObject({
   /** Judges the signers' certificates. */
-  trust: z.custom<TrustStore>((v) => typeof (v as { verifyCertificate?: unknown } | null)?.verifyCertificate === 'function', 'expected a TrustStore'),
+  trust: z.custom<TrustStore>(isTrustStore, 'expected a TrustStore'),
   /** Algorithm and revocation policy. @defaultValue the trust store's */
   policy: VerificationPolicySchema.optional(),
   /**

@@ -57,6 +57,16 @@ export interface CertificateCheck {
 }
 
 /**
+ * True for a {@link TrustStore}, recognised by its methods so that a store made by another
+ * copy of the library (an ESM and a CommonJS copy in one program) is accepted too.
+ * @internal
+ */
+export function isTrustStore(v: unknown): v is TrustStore {
+  const t = v as { verifyCertificate?: unknown; checkCertificate?: unknown } | null | undefined;
+  return typeof t?.verifyCertificate === 'function' && typeof t.checkCertificate === 'function';
+}
+
+/**
  * Extra certificates offered for chain building, parsed; one that cannot be read is left out
  * with a `CHAIN_EXTRA_CERT_UNREADABLE` reason.
  * @internal

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import type { DigestName } from '../algorithms.js';
 import type { CertificateSummary, Reason, SignatureReport, Verdict } from '../report.js';
 import { VerificationPolicySchema } from '../report.js';
-import type { TrustStore } from '../trust-store.js';
+import { isTrustStore, type TrustStore } from '../trust-store.js';
 import type { PdfChange } from './revision-changes.js';
 import type { SignerRole, SignerRoleDecision } from './signer-role.js';
 
@@ -96,7 +96,7 @@ export interface PdfVerificationReport {
  */
 export const VerifyPdfOptionsSchema = z.strictObject({
   /** The trust store that judges signers' and TSAs' certificates. */
-  trust: z.custom<TrustStore>((v) => typeof (v as { verifyCertificate?: unknown } | null)?.verifyCertificate === 'function', 'a TrustStore'),
+  trust: z.custom<TrustStore>(isTrustStore, 'a TrustStore'),
   /** The time validity is judged at when a signature proves none (no timestamp, no claimed time). @defaultValue now */
   at: z.date().optional(),
   /** Algorithm and revocation policy. @defaultValue the trust store's */

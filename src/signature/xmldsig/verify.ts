@@ -14,7 +14,7 @@ import { checkAlgorithmPolicy, publicKeyOf } from '../algorithms.js';
 import { readCertificate, summarizeCertificate, type ParsedCertificate } from '../certificate.js';
 import { trustReason } from '../reasons.js';
 import { VerificationPolicySchema, verdictOf, type CertificateSummary, type ChainReport, type Reason, type SignatureReport } from '../report.js';
-import type { TrustStore } from '../trust-store.js';
+import { isTrustStore, type TrustStore } from '../trust-store.js';
 import { C14N, canonicalize, canonicalizeTo, isC14nAlgorithm } from './c14n.js';
 import { readXmlSignature, type SignatureRead } from './signature-reader.js';
 import { ENVELOPED_SIGNATURE, XMLDSIG_NAMESPACE, digestMethodOf, keyFitsMethod, nodeSignOptions, signatureMethodOf } from './signature-methods.js';
@@ -52,7 +52,7 @@ const DEFAULT_POLICY = VerificationPolicySchema.parse({});
 /** Zod schema of {@link VerifyEdxmlOptions}. */
 export const VerifyEdxmlOptionsSchema = z.strictObject({
   /** The trust store that judges the signer's certificate. */
-  trust: z.custom<TrustStore>((v) => typeof (v as { verifyCertificate?: unknown } | null)?.verifyCertificate === 'function', 'a TrustStore'),
+  trust: z.custom<TrustStore>(isTrustStore, 'a TrustStore'),
   /** The time validity is judged at. @defaultValue now */
   at: z.date().optional(),
   /**
