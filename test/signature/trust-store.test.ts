@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { TrustStore } from '../../src/signature/trust-store.js';
+import { isTrustStore, TrustStore } from '../../src/signature/trust-store.js';
+import { verifyEdxml } from '../../src/signature/xmldsig/verify.js';
 import { createTestPki, type IssueCertificateOptions, type TestEntity, type TestPki } from '../../src/testing/index.js';
 import { summarizeCertificate } from '../../src/signature/certificate.js';
 import type { ChainReport } from '../../src/signature/report.js';
@@ -90,6 +91,14 @@ describe('TrustStore.verifyCertificate on the generated VGCA-profile PKI (offlin
 });
 
 describe('TrustStore edge cases', () => {
+  test('verifier options take a TrustStore, recognised by both check methods, and refuse a look-alike', async () => {
+    expect(isTrustStore(TrustStore.create())).toBe(true);
+    const lookAlike = { verifyCertificate: async () => ({}) };
+    expect(isTrustStore(lookAlike)).toBe(false);
+    expect(isTrustStore(null)).toBe(false);
+    await expect(verifyEdxml('<a/>', { trust: lookAlike as unknown as TrustStore })).rejects.toMatchObject({ code: 'VDXP_CONFIG_INVALID' });
+  });
+
   let pki: TestPki;
   let trust: TrustStore;
   const day = 86_400_000;
