@@ -41,6 +41,15 @@ export function nodeHashName(name: DigestName): string {
 /** Key family of a signature algorithm. */
 export type SignatureScheme = 'rsa-pkcs1' | 'rsa-pss' | 'ecdsa';
 
+/**
+ * An AlgorithmIdentifier as the functions here read it: a pkijs one, or a plain object with
+ * the dotted OID and (for RSASSA-PSS) the parameters read by asn1js.
+ */
+export interface AlgorithmIdentifierLike {
+  readonly algorithmId: string;
+  readonly algorithmParams?: unknown;
+}
+
 /** What a signature AlgorithmIdentifier means. `digest` is undefined when it comes from elsewhere (CMS rsaEncryption). */
 export interface SignatureAlgorithmInfo {
   readonly oid: string;
@@ -78,7 +87,7 @@ const SIGNATURES: Readonly<Record<string, readonly [SignatureScheme, DigestName 
  * Reads a signature AlgorithmIdentifier (PSS parameters included).
  * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED for an unknown algorithm
  */
-export function describeSignatureAlgorithm(algorithm: pkijs.AlgorithmIdentifier): SignatureAlgorithmInfo {
+export function describeSignatureAlgorithm(algorithm: AlgorithmIdentifierLike): SignatureAlgorithmInfo {
   const known = SIGNATURES[algorithm.algorithmId];
   if (!known) throw new SignatureError('VDXP_SIGNATURE_MALFORMED', `unsupported signature algorithm ${algorithm.algorithmId}`);
   const [scheme, digest, name] = known;
@@ -157,7 +166,7 @@ export function publicKeyOf(cert: pkijs.Certificate): PublicKeyInfo {
 export function verifySignature(input: {
   data: Uint8Array;
   signature: Uint8Array;
-  algorithm: pkijs.AlgorithmIdentifier | SignatureAlgorithmInfo;
+  algorithm: AlgorithmIdentifierLike | SignatureAlgorithmInfo;
   publicKey: Uint8Array | KeyObject;
   digest?: DigestName;
 }): boolean {

@@ -15,7 +15,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { SignatureError } from '../errors.js';
-import { DIGEST_OIDS, type DigestName } from './algorithms.js';
+import { DIGEST_OIDS, type AlgorithmIdentifierLike, type DigestName } from './algorithms.js';
 import type { ParsedCertificate } from './certificate.js';
 import { derChildren, derElementAt, isUniversal, type DerElement } from './der-walk.js';
 import { nameKey } from './distinguished-name.js';
@@ -227,14 +227,29 @@ export function octetString(e: DerElement | undefined): Uint8Array | undefined {
   return isUniversal(e, 4) && !e.constructed ? e.content : undefined;
 }
 
-/** A UTCTime or GeneralizedTime as a date, else undefined. */
+/** DER times: UTCTime `YYMMDDHHMMSSZ`, GeneralizedTime `YYYYMMDDHHMMSS[.fff]Z`. */
+const UTC_TIME = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/;
+const GENERALIZED_TIME = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.(\d{1,9}))?Z$/;
+
+/**
+ * A UTCTime or GeneralizedTime in its DER form (UTC, with seconds) as a date, else undefined:
+ * signed attributes are DER, and the forms BER also allows (no seconds, a local time, an
+ * offset) are no time here (asn1js reads a UTCTime without seconds as a date in 1899).
+ */
 export function timeValue(e: DerElement | undefined): Date | undefined {
   if (!e || e.tagClass !== 0 || e.constructed || (e.tagNumber !== 23 && e.tagNumber !== 24)) return undefined;
-  const asn1 = asn1js.fromBER(e.bytes);
-  const t = asn1.result;
-  if (asn1.offset !== e.bytes.length || !(t instanceof asn1js.UTCTime || t instanceof asn1js.GeneralizedTime)) return undefined;
-  const date = t.toDate();
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const text = Buffer.from(e.content.buffer, e.content.byteOffset, e.content.byteLength).toString('latin1');
+  const m = (e.tagNumber === 23 ? UTC_TIME : GENERALIZED_TIME).exec(text);
+  if (!m) return undefined;
+  // UTCTime years: 50-99 are 19xx, 00-49 are 20xx (RFC 5280 4.1.2.5.1).
+  const year = e.tagNumber === 24 ? Number(m[1]) : Number(m[1]) + (Number(m[1]) < 50 ? 2000 : 1900);
+  const ms = m[7] ? Math.floor(Number(`0.${m[7]}`) * 1000) : 0;
+  const [month, day, hour, minute, second] = [m[2], m[3], m[4], m[5], m[6]].map(Number) as [number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  const date = new Date(Date.UTC(2000, 0, 1, hour, minute, second, ms));
+  date.setUTCFullYear(year, month - 1, day); // Date.UTC would read years 0-99 as 19xx
+  // 31 February and the like roll over into the next month: refused.
+  return date.getUTCDate() === day ? date : undefined;
 }
 
 const SIGNING_CERTIFICATE = '1.2.840.113549.1.9.16.2.12';
@@ -270,16 +285,17 @@ export function essCertHash(attrs: readonly CmsAttribute[]): { digest: DigestNam
 }
 
 /**
- * A pkijs AlgorithmIdentifier for the algorithm functions; the parameters are decoded only
- * when they are more than an ASN.1 NULL (RSASSA-PSS).
+ * The algorithm as the algorithm functions (`describeSignatureAlgorithm`) read it: a
+ * plain object, with the parameters decoded only when they are more than an ASN.1 NULL
+ * (RSASSA-PSS).
  * @throws {SignatureError} VDXP_SIGNATURE_MALFORMED when the parameters are not one ASN.1 value
  */
-export function toAlgorithmIdentifier(a: CmsAlgorithm): pkijs.AlgorithmIdentifier {
+export function toAlgorithmIdentifier(a: CmsAlgorithm): AlgorithmIdentifierLike {
   const p = a.params;
-  if (!p || (p.length === 2 && p[0] === 0x05 && p[1] === 0x00)) return new pkijs.AlgorithmIdentifier({ algorithmId: a.algorithmId });
+  if (!p || (p.length === 2 && p[0] === 0x05 && p[1] === 0x00)) return { algorithmId: a.algorithmId };
   const asn1 = asn1js.fromBER(p);
   if (asn1.offset !== p.length || asn1.result.error) throw malformed(`unreadable parameters of ${a.algorithmId}`);
-  return new pkijs.AlgorithmIdentifier({ algorithmId: a.algorithmId, algorithmParams: asn1.result });
+  return { algorithmId: a.algorithmId, algorithmParams: asn1.result };
 }
 
 /**

@@ -229,12 +229,22 @@ describe('attribute values', () => {
     for (const value of bad) expect(() => essCertHash([attr(V2, value)]), Buffer.from(value).toString('hex')).toThrow(expect.objectContaining({ code: 'VDXP_SIGNATURE_MALFORMED' }));
   });
 
-  test('timeValue reads UTCTime and GeneralizedTime, nothing else', () => {
+  test('timeValue reads DER UTCTime and GeneralizedTime, nothing else', () => {
     const utc = tlv(0x17, Buffer.from('240501083000Z'));
     expect(timeValue(derElementAt(utc, 0))?.toISOString()).toBe('2024-05-01T08:30:00.000Z');
     expect(timeValue(derElementAt(tlv(0x18, Buffer.from('20240501083000Z')), 0))?.toISOString()).toBe('2024-05-01T08:30:00.000Z');
     expect(timeValue(derElementAt(tlv(0x04, Buffer.from('240501083000Z')), 0))).toBeUndefined();
     expect(timeValue(undefined)).toBeUndefined();
+    // The DER forms are read without asn1js: the same dates as asn1js gives.
+    const viaAsn1js = (tag: number, text: string) => (asn1js.fromBER(tlv(tag, Buffer.from(text))).result as asn1js.UTCTime).toDate().toISOString();
+    for (const [tag, text] of [[0x17, '500101000000Z'], [0x17, '491231235959Z'], [0x17, '000229120000Z'], [0x18, '20240501083000.5Z'], [0x18, '20240501083000.123456Z'], [0x18, '19991231235959Z']] as const) {
+      expect(timeValue(derElementAt(tlv(tag, Buffer.from(text)), 0))?.toISOString(), text).toBe(viaAsn1js(tag, text));
+    }
+    expect(timeValue(derElementAt(tlv(0x18, Buffer.from('00500101000000Z')), 0))?.toISOString()).toBe('0050-01-01T00:00:00.000Z');
+    // Impossible dates are no time at all, not a date rolled over into the next month.
+    for (const text of ['20240231000000Z', '20241301000000Z', '20240101240000Z', '20240101006000Z']) expect(timeValue(derElementAt(tlv(0x18, Buffer.from(text)), 0)), text).toBeUndefined();
+    // Forms DER does not allow are no time (asn1js reads the first as a date in 1899).
+    for (const text of ['2405010830Z', '240501083000+0700', '240501083000']) expect(timeValue(derElementAt(tlv(0x17, Buffer.from(text)), 0)), text).toBeUndefined();
   });
 
   test('toAlgorithmIdentifier decodes parameters only when they are more than NULL, and refuses unreadable ones', () => {

@@ -6,6 +6,7 @@
  * @module
  */
 import { PdfError } from '../../errors.js';
+import { keepShape } from '../../keep-shapes.js';
 import { dictOf, PdfDict, PdfRef, PdfStream, type IndirectObject, type PdfValue } from './pdf-object.js';
 import { DEFAULT_PARSE_LIMITS, PdfParser } from './pdf-parser.js';
 import { decodeStream } from './stream-filters.js';
@@ -324,3 +325,20 @@ function eofEnd(bytes: Uint8Array, at: number): number {
   if (bytes[end] === 0x0a) end++;
   return end;
 }
+
+/** The smallest PDF with a cross-reference table: an empty page tree. */
+function emptyPdf(): Uint8Array {
+  const objects = ['1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n', '2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n'];
+  let text = '%PDF-1.4\n';
+  const offsets = objects.map((o) => {
+    const at = text.length;
+    text += o;
+    return at;
+  });
+  const xref = text.length;
+  text += `xref\n0 3\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  text += `trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(text, 'latin1'));
+}
+
+keepShape(PdfDocument.open(emptyPdf()));
