@@ -7,6 +7,7 @@
  * @module
  */
 import { EdxmlError } from '../errors.js';
+import { keepShape } from '../keep-shapes.js';
 
 const WHITESPACE = /[ \t\r\n]+/g;
 const INVALID = /[^A-Za-z0-9+/=]/;
@@ -116,3 +117,5 @@ export class Base64Decoder {
 }
 
 const EMPTY = new Uint8Array(0);
+
+keepShape(new Base64Decoder(''));

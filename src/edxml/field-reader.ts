@@ -7,6 +7,7 @@
  */
 import { vietnamDate } from './vietnam-time.js';
 import { EdxmlError } from '../errors.js';
+import { keepShape } from '../keep-shapes.js';
 import { isValidAgencyId } from './agency-id.js';
 import { readDate, readTimestamp } from './dates.js';
 import type { EdxmlWarning } from './model.js';
@@ -177,3 +178,5 @@ export function compact<T extends object>(o: T): T | undefined {
   }
   return any ? (out as T) : undefined;
 }
+
+keepShape(new FieldReader());

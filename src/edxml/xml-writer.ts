@@ -6,6 +6,7 @@
  * @module
  */
 import { EdxmlError } from '../errors.js';
+import { keepShape } from '../keep-shapes.js';
 import { firstForbiddenCharacter } from './write-rules.js';
 
 /** Escapes character data. `\r` is written as a reference so that it survives line-end normalisation. */
@@ -133,3 +134,5 @@ function checkName(name: string): string {
   if (checkedNames.size < 1000) checkedNames.add(name);
   return name;
 }
+
+keepShape(new XmlWriter());

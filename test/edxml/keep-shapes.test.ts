@@ -6,10 +6,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
+import { Base64Decoder } from '../../src/edxml/base64-decoder.js';
+import { FieldReader } from '../../src/edxml/field-reader.js';
 import { XmlTokenizer } from '../../src/edxml/xml-tokenizer.js';
+import { XmlWriter } from '../../src/edxml/xml-writer.js';
+import { buildEdxml, parseEdxml } from '../../src/index.js';
 import { parseXmlTree } from '../../src/edxml/xml-tree.js';
 import { PdfDocument } from '../../src/signature/pdf/pdf-document.js';
 import { PdfParser } from '../../src/signature/pdf/pdf-parser.js';
+import { sampleEdoc } from '../../src/testing/index.js';
 
 setFlagsFromString('--allow-natives-syntax');
 setFlagsFromString('--expose-gc');
@@ -64,5 +69,20 @@ describe('hidden-class anchors', () => {
     });
     expect(r.before).toBe(true);
     expect(r.after).toBe(true);
+  });
+
+  describe('building and reading packages', () => {
+    const message = { ...sampleEdoc(), attachments: [{ contentId: 'a', name: 'a.pdf', contentType: 'application/pdf', data: new Uint8Array(5000) }] };
+    const bytes = buildEdxml(message);
+    const cases: [string, unknown, () => void][] = [
+      ['the XML writer (building)', method(XmlWriter.prototype, 'leaf'), () => void buildEdxml(message)],
+      ['the field reader (parsing)', method(FieldReader.prototype, 'text'), () => void parseEdxml(bytes)],
+      ['the base64 decoder (parsing attachments)', method(Base64Decoder.prototype, 'writeBytes'), () => void parseEdxml(bytes)],
+    ];
+    it.each(cases)("keeps the optimized code of %s across a full collection", (_, fn, work) => {
+      const r = optimizeThenCollect(fn, work);
+      expect(r.before).toBe(true);
+      expect(r.after).toBe(true);
+    });
   });
 });
