@@ -66,6 +66,7 @@ export {
   nodeHashName,
   DIGEST_OIDS,
   type DigestName,
+  type AlgorithmIdentifierLike,
   type SignatureAlgorithmInfo,
   type SignatureScheme,
   type PublicKeyInfo,
