@@ -318,14 +318,13 @@ export class XmlTokenizer {
     if (this.mode === 'epilog') this.fail('VDXP_EDXML_NOT_XML', 'a second root element');
     const selfClosing = tag.endsWith('/>');
     const inner = tag.slice(1, selfClosing ? -2 : -1);
-    const nameMatch = /^[^\s/>]+/.exec(inner);
-    const name = nameMatch?.[0] ?? '';
+    const name = inner.slice(0, nameEnd(inner));
     if (!isName(name)) this.fail('VDXP_EDXML_NOT_XML', `malformed element name ${JSON.stringify(name.slice(0, 40))}`);
     const depth = this.stack.length + 1;
     if (depth > this.limits.maxDepth) this.fail('VDXP_EDXML_LIMIT', `elements nested deeper than ${this.limits.maxDepth}`);
     if (++this.elements > this.limits.maxElements) this.fail('VDXP_EDXML_LIMIT', `more than ${this.limits.maxElements} elements`);
 
-    const raw = parseAttributes(inner.slice(name.length), (m) => this.fail('VDXP_EDXML_NOT_XML', `${m} in <${name}>`));
+    const raw = inner.length === name.length ? NO_ATTRIBUTES : parseAttributes(inner.slice(name.length), (m) => this.fail('VDXP_EDXML_NOT_XML', `${m} in <${name}>`));
     if (raw.length > this.limits.maxAttributes) this.fail('VDXP_EDXML_LIMIT', `more than ${this.limits.maxAttributes} attributes on <${name}>`);
     const parentScope = this.stack.at(-1)?.scope ?? ROOT_SCOPE;
     let namespaces: Map<string, string> | undefined;
@@ -380,7 +379,9 @@ export class XmlTokenizer {
   }
 
   private endTag(tag: string): void {
-    const name = tag.slice(2, -1).trim();
+    const top = this.stack.at(-1);
+    // `</name>` exactly as opened: no slice to compare (the usual case).
+    const name = top && tag.length === top.name.length + 3 && tag.startsWith(top.name, 2) ? top.name : tag.slice(2, -1).trim();
     const open = this.stack.pop();
     if (!open) this.fail('VDXP_EDXML_NOT_XML', `closing tag </${name}> without an opening tag`);
     if (open.name !== name) this.fail('VDXP_EDXML_NOT_XML', `closing tag </${name}> does not match <${open.name}>`);
@@ -439,6 +440,19 @@ function isXmlChar(cp: number): boolean {
   );
 }
 
+const NO_ATTRIBUTES: readonly [string, string][] = [];
+const SPACE = /\s/;
+
+/** Where the name at the start of a tag's inside ends: at white space (as `\s` means it), `/` or `>`. */
+function nameEnd(inner: string): number {
+  let i = 0;
+  for (; i < inner.length; i++) {
+    const c = inner.charCodeAt(i);
+    if (c === 0x2f || c === 0x3e || (c <= 0x20 ? SPACE.test(inner[i]!) : c > 0x7f && SPACE.test(inner[i]!))) break;
+  }
+  return i;
+}
+
 function splitName(qn: string): [string, string] {
   const i = qn.indexOf(':');
   return i < 0 ? ['', qn] : [qn.slice(0, i), qn.slice(i + 1)];
@@ -451,11 +465,13 @@ function findTagEnd(s: string): number {
     const gt = s.indexOf('>', from);
     if (gt < 0) return -1;
     // a quote before that '>' opens a value, which may hold '>': skip the value and look again
-    const between = s.slice(from, gt);
-    const dq = between.indexOf('"');
-    const sq = between.indexOf("'");
-    if (dq < 0 && sq < 0) return gt;
-    const q = from + (dq < 0 ? sq : sq < 0 ? dq : Math.min(dq, sq));
+    let q = from;
+    while (q < gt) {
+      const c = s.charCodeAt(q);
+      if (c === 0x22 || c === 0x27) break;
+      q++;
+    }
+    if (q === gt) return gt;
     const close = s.indexOf(s[q]!, q + 1);
     if (close < 0) return -1;
     from = close + 1;

@@ -59,6 +59,27 @@ describe('XML tokenizer', () => {
     expect(textOf(b.end().root)).toBe('1 & 2');
   });
 
+  test("tags: '>' inside quoted values, names ended by any white space, end tags with and without space", () => {
+    const doc = parseXmlTree(`<r><a k="x>y" j='1>2' q="it's">t</a ><b\tk="1"/><c\nk='"'\r\n/><d /><e>u</e></r>`);
+    const [a, b, c, d, e] = childElements(doc.root);
+    expect(a!.attributes.map((x) => [x.name, x.value])).toEqual([['k', 'x>y'], ['j', '1>2'], ['q', "it's"]]);
+    expect(textOf(a)).toBe('t');
+    expect([b!.local, b!.attributes[0]?.value, c!.local, c!.attributes[0]?.value, d!.local, e!.local]).toEqual(['b', '1', 'c', '"', 'd', 'e']);
+    // A tag whose quoted '>' arrives in one piece and its end in the next.
+    const t = new TreeBuilder();
+    t.write('<r><a k="x>');
+    t.write('y">z</a></r>');
+    const a2 = firstChild(t.end().root, 'a')!;
+    expect([a2.attributes[0]?.value, textOf(a2)]).toEqual(['x>y', 'z']);
+    // A closing tag that does not match, however it is spaced.
+    expect(code(() => parseXmlTree('<r><a>t</b></r>'))).toBe('VDXP_EDXML_NOT_XML');
+    expect(code(() => parseXmlTree('<r><a>t</ab></r>'))).toBe('VDXP_EDXML_NOT_XML');
+    expect(code(() => parseXmlTree('<r><ab>t</a></r>'))).toBe('VDXP_EDXML_NOT_XML');
+    // A name is ended by white space as a regular expression's \s means it (a no-break space too).
+    expect(parseXmlTree('<r\u00a0k="1"/>').root.attributes[0]?.name).toBe('k');
+    expect(code(() => parseXmlTree('<r=1/>'))).toBe('VDXP_EDXML_NOT_XML');
+  });
+
   test('CDATA becomes text', () => {
     expect(textOf(parseXmlTree('<a><![CDATA[<x> & y]]></a>').root)).toBe('<x> & y');
   });
