@@ -11,7 +11,7 @@ import { dictOf, PdfDict, PdfRef, PdfStream, sameValue, type PdfValue } from './
 import { PdfDocument } from './pdf-document.js';
 import { PdfParser } from './pdf-parser.js';
 import { objectRoles, type ObjectRole } from './object-roles.js';
-import { scanObjects } from './xref-reader.js';
+import { objectOffsets } from './xref-reader.js';
 
 /** The kind of a change, from harmless to disqualifying. */
 export type PdfChangeKind = 'metadata' | 'validation-data' | 'signature' | 'form-fill' | 'annotation' | 'content';
@@ -58,8 +58,9 @@ export function changesAfter(doc: PdfDocument, signedEnd: number): PdfChange[] {
       touched.set(num, { revision: revisionOf(s.offset), value: e.type === 'free' ? undefined : doc.object(num)?.value });
     }
   }
-  const tail = scanObjects(doc.bytes.subarray(signedEnd), doc.limits);
-  for (const [num, at] of tail.offsets) {
+  // Objects appended without a cross-reference entry (found by their markers; only those not
+  // already known are read).
+  for (const [num, at] of objectOffsets(doc.bytes.subarray(signedEnd), doc.limits)) {
     if (touched.has(num)) continue;
     try {
       const value = new PdfParser(doc.bytes, signedEnd + at.offset, { limits: doc.limits }).indirectObject().value;

@@ -190,7 +190,35 @@ export interface ScanResult {
 }
 
 /**
- * Scans the file for `n g obj` markers (at most `maxObjects`) and `trailer` dictionaries.
+ * The `n g obj` markers of the bytes, in file order (at most `maxObjects`).
+ * @throws {PdfError} VDXP_PDF_LIMIT past `maxObjects` markers
+ */
+function objectMarkers(b: Buffer, limits: XrefLimits): { num: number; gen: number; offset: number }[] {
+  const markers: { num: number; gen: number; offset: number }[] = [];
+  for (let at = b.indexOf('obj', 0, 'latin1'); at >= 0; at = b.indexOf('obj', at + 3, 'latin1')) {
+    if (!isWhitespace(b[at - 1]) || (b[at + 3] !== undefined && /[A-Za-z0-9]/.test(String.fromCharCode(b[at + 3] as number)))) continue;
+    const marker = objectMarkerBefore(b, at);
+    if (!marker) continue;
+    if (markers.length >= limits.maxObjects) throw new PdfError('VDXP_PDF_LIMIT', `more than ${limits.maxObjects} objects found while scanning`);
+    markers.push(marker);
+  }
+  return markers;
+}
+
+/**
+ * Where each object starts, by the `n g obj` markers of the bytes (a later definition replaces
+ * an earlier one). Nothing is parsed: for a look at what was appended to a file.
+ * @throws {PdfError} VDXP_PDF_LIMIT past `maxObjects` markers
+ */
+export function objectOffsets(buf: Uint8Array, limits: XrefLimits): Map<number, { offset: number; gen: number }> {
+  const offsets = new Map<number, { offset: number; gen: number }>();
+  for (const m of objectMarkers(asBuffer(buf), limits)) offsets.set(m.num, { offset: m.offset, gen: m.gen });
+  return offsets;
+}
+
+/**
+ * Scans the file for `n g obj` markers (at most `maxObjects`) and `trailer` dictionaries, and
+ * reads each object found to tell cross-reference and object streams.
  * @throws {PdfError} VDXP_PDF_LIMIT past `maxObjects` markers
  */
 export function scanObjects(buf: Uint8Array, limits: XrefLimits): ScanResult {
@@ -198,12 +226,7 @@ export function scanObjects(buf: Uint8Array, limits: XrefLimits): ScanResult {
   const offsets = new Map<number, { offset: number; gen: number }>();
   let trailer: PdfDict | undefined;
   const objectStreams: { num: number; offset: number }[] = [];
-  let found = 0;
-  for (let at = b.indexOf('obj', 0, 'latin1'); at >= 0; at = b.indexOf('obj', at + 3, 'latin1')) {
-    if (!isWhitespace(b[at - 1]) || (b[at + 3] !== undefined && /[A-Za-z0-9]/.test(String.fromCharCode(b[at + 3] as number)))) continue;
-    const marker = objectMarkerBefore(b, at);
-    if (!marker) continue;
-    if (++found > limits.maxObjects) throw new PdfError('VDXP_PDF_LIMIT', `more than ${limits.maxObjects} objects found while scanning`);
+  for (const marker of objectMarkers(b, limits)) {
     offsets.set(marker.num, { offset: marker.offset, gen: marker.gen });
     const p = new PdfParser(buf, marker.offset, { limits });
     try {

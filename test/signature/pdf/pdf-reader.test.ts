@@ -7,6 +7,7 @@ import { toAsciiText } from '../../../src/signature/pdf/ascii-text.js';
 import { PdfDocument } from '../../../src/signature/pdf/pdf-document.js';
 import { PdfDict, PdfString } from '../../../src/signature/pdf/pdf-object.js';
 import { PdfParser } from '../../../src/signature/pdf/pdf-parser.js';
+import { objectOffsets, scanObjects } from '../../../src/signature/pdf/xref-reader.js';
 import { decodePdfText, encodePdfText, parsePdfDate } from '../../../src/signature/pdf/pdf-text.js';
 import { preparePdfSignature } from '../../../src/signature/pdf/prepare-signature.js';
 import { signerRoleOf } from '../../../src/signature/pdf/signer-role.js';
@@ -142,6 +143,24 @@ describe('PdfDocument', () => {
     for (const bad of ['<4g>', '<g4>', '<4e6f7g>', '<4e6fz>', `<${'00'.repeat(5000)}0x00>`, '<4e-6f>', '<4e\x016f>', `<${'0'.repeat(5000)}g${'0'.repeat(5000)}>`, `<g${'0'.repeat(4096)}>`]) {
       expect(() => new PdfParser(new Uint8Array(Buffer.from(bad, 'latin1'))).value(), bad).toThrow(/invalid hex string/);
     }
+  });
+});
+
+describe('object markers', () => {
+  const limits = { maxObjects: 1000, maxSections: 10, maxDecodedBytes: 1 << 20, maxDepth: 64, maxItems: 1000 };
+  const text = '1 0 obj\n<< /A (x) >>\nendobj\n2 0 obj\n<< /B 1 >>\nendobj\n3 0 obj\n<< /Broken (\nendobj\n1 0 obj\n<< /C 2 >>\nendobj\nxobj 4 0 objx\n';
+  const bytes = new Uint8Array(Buffer.from(text, 'latin1'));
+
+  test('objectOffsets: where each object starts, the last definition counting, an unreadable one included', () => {
+    const offsets = objectOffsets(bytes, limits);
+    expect([...offsets.keys()].sort()).toEqual([1, 2, 3]);
+    expect(offsets.get(1)?.offset).toBe(text.lastIndexOf('1 0 obj'));
+    expect(offsets.get(3)?.offset).toBe(text.indexOf('3 0 obj'));
+    expect(() => objectOffsets(bytes, { ...limits, maxObjects: 3 })).toThrow(expect.objectContaining({ code: 'VDXP_PDF_LIMIT' }));
+  });
+
+  test('scanObjects finds the same objects', () => {
+    expect(scanObjects(bytes, limits).offsets).toEqual(objectOffsets(bytes, limits));
   });
 });
 
