@@ -49,7 +49,7 @@ export interface CertificateCheck {
   readonly usage: CertificateUsage;
   /** Resolved; the store's policy when absent. */
   readonly policy?: ResolvedVerificationPolicy;
-  /** Parsed; see {@link readExtraCertificates}. */
+  /** Offered for chain building, parsed. */
   readonly extraCertificates: readonly ParsedCertificate[];
   /** Reasons found while reading the inputs (an unreadable extra certificate). */
   readonly reasons?: readonly Reason[];
@@ -69,9 +69,8 @@ export function isTrustStore(v: unknown): v is TrustStore {
 /**
  * Extra certificates offered for chain building, parsed; one that cannot be read is left out
  * with a `CHAIN_EXTRA_CERT_UNREADABLE` reason.
- * @internal
  */
-export function readExtraCertificates(ders: readonly Uint8Array[]): { certificates: ParsedCertificate[]; reasons: Reason[] } {
+function readExtraCertificates(ders: readonly Uint8Array[]): { certificates: ParsedCertificate[]; reasons: Reason[] } {
   const certificates: ParsedCertificate[] = [];
   const reasons: Reason[] = [];
   for (const der of ders) {
