@@ -234,7 +234,7 @@ export const INPUT_SLICE_BYTES = 256 * 1024;
 export function parseXmlTree(input: Uint8Array | string, options: TreeOptions = {}): XmlDocument {
   const b = new TreeBuilder(options);
   if (typeof input === 'string') b.write(input);
-  else for (let i = 0; i < input.length; i += INPUT_SLICE_BYTES) b.write(input.subarray(i, Math.min(input.length, i + INPUT_SLICE_BYTES)));
+  else for (let i = 0; i < input.length; i += INPUT_SLICE_BYTES) b.write(input.subarray(i, i + INPUT_SLICE_BYTES));
   return b.end();
 }
 

@@ -9,6 +9,8 @@ import { PdfError } from '../../errors.js';
 import { keepShape } from '../../keep-shapes.js';
 import { dictOf, PdfDict, PdfRef, PdfStream, type IndirectObject, type PdfValue } from './pdf-object.js';
 import { DEFAULT_PARSE_LIMITS, PdfParser } from './pdf-parser.js';
+import { pdfDict, pdfName } from './pdf-serializer.js';
+import { writeSection } from './pdf-writer.js';
 import { decodeStream } from './stream-filters.js';
 import { readXrefChain, scanObjects, type XrefEntry, type XrefLimits, type XrefSection } from './xref-reader.js';
 
@@ -328,17 +330,20 @@ function eofEnd(bytes: Uint8Array, at: number): number {
 
 /** The smallest PDF with a cross-reference table: an empty page tree. */
 function emptyPdf(): Uint8Array {
-  const objects = ['1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n', '2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n'];
-  let text = '%PDF-1.4\n';
-  const offsets = objects.map((o) => {
-    const at = text.length;
-    text += o;
-    return at;
+  const catalog = new PdfRef(1, 0);
+  const pages = new PdfRef(2, 0);
+  return writeSection({
+    baseLength: 0,
+    prefix: Buffer.from('%PDF-1.4\n', 'latin1'),
+    objects: [
+      { ref: catalog, value: pdfDict({ Type: pdfName('Catalog'), Pages: pages }) },
+      { ref: pages, value: pdfDict({ Type: pdfName('Pages'), Kids: [], Count: 0 }) },
+    ],
+    form: 'table',
+    trailer: pdfDict({ Root: catalog }),
+    nextObject: 3,
+    freeHead: true,
   });
-  const xref = text.length;
-  text += `xref\n0 3\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  text += `trailer\n<< /Size 3 /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new Uint8Array(Buffer.from(text, 'latin1'));
 }
 
 keepShape(PdfDocument.open(emptyPdf()));
