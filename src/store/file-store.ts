@@ -53,9 +53,9 @@ export class FileStore implements Store {
   readonly #dir: string;
   readonly #target: DurableTarget;
   readonly #lock: FileLock;
-  readonly #outbox: RecordFolder<OutboxEntry>;
-  readonly #inbox: RecordFolder<InboxEntry>;
-  readonly #statuses: RecordFolder<StatusRecord>;
+  readonly #outbox: RecordFolder<OutboxEntry, 'document' | 'inbox' | 'open'>;
+  readonly #inbox: RecordFolder<InboxEntry, 'document' | 'waiting'>;
+  readonly #statuses: RecordFolder<StatusRecord, 'document'>;
   readonly #decisions: RecordFolder<Decision>;
   readonly #quarantine: RecordFolder<QuarantineEntry>;
   readonly #marks: RecordFolder<{ id: string; key: string; at: string }>;
@@ -71,9 +71,19 @@ export class FileStore implements Store {
     this.#dir = dir;
     this.#target = target;
     this.#lock = lock;
-    this.#outbox = new RecordFolder(join(dir, 'outbox'), RECORD_SCHEMAS.outbox, target, (e) => e.documentId);
-    this.#inbox = new RecordFolder(join(dir, 'inbox'), RECORD_SCHEMAS.inbox, target);
-    this.#statuses = new RecordFolder(join(dir, 'statuses'), RECORD_SCHEMAS.statuses, target, (s) => s.documentId);
+    // Indexes for every lookup the connector makes per document, so that its cost does not grow
+    // with the history the store holds: by DocumentId, by the received document a status
+    // answers, and the few entries still to send or to hand over.
+    this.#outbox = new RecordFolder(join(dir, 'outbox'), RECORD_SCHEMAS.outbox, target, {
+      document: (e: OutboxEntry) => e.documentId,
+      inbox: (e: OutboxEntry) => e.inboxId,
+      open: (e: OutboxEntry) => (e.state === 'pending' || e.state === 'sending' ? e.state : undefined),
+    });
+    this.#inbox = new RecordFolder(join(dir, 'inbox'), RECORD_SCHEMAS.inbox, target, {
+      document: (e: InboxEntry) => e.documentId,
+      waiting: (e: InboxEntry) => (e.handedOverAt === undefined ? 'waiting' : undefined),
+    });
+    this.#statuses = new RecordFolder(join(dir, 'statuses'), RECORD_SCHEMAS.statuses, target, { document: (s: StatusRecord) => s.documentId });
     this.#decisions = new RecordFolder(join(dir, 'decisions'), RECORD_SCHEMAS.decisions, target);
     this.#quarantine = new RecordFolder(join(dir, 'quarantine'), RECORD_SCHEMAS.quarantine, target);
     this.#marks = new RecordFolder(join(dir, 'marks'), RECORD_SCHEMAS.marks, target);
@@ -142,11 +152,16 @@ export class FileStore implements Store {
   }
 
   /** Claims up to `limit` due records of `folder`, in `order`: the leases live in memory only. */
-  #claimIn<T extends { readonly id: string; readonly version: number }>(folder: RecordFolder<T>, options: ClaimOptions, due: (r: T) => boolean, order: (a: T, b: T) => number): Promise<T[]> {
+  #claimIn<T extends { readonly id: string; readonly version: number }, I extends string>(
+    folder: RecordFolder<T, I>,
+    candidates: () => T[],
+    options: ClaimOptions,
+    due: (r: T) => boolean,
+    order: (a: T, b: T) => number,
+  ): Promise<T[]> {
     return this.#records.claim(() => {
       const lease = leaseFor(options);
-      return folder
-        .values()
+      return candidates()
         .filter(due)
         .sort(order)
         .slice(0, Math.max(0, options.limit))
@@ -155,7 +170,7 @@ export class FileStore implements Store {
   }
 
   /** Patches one record of `folder` (named `what` in errors), checking `expect`. */
-  #update<T extends { readonly id: string; readonly version: number; readonly lease?: Lease }>(folder: RecordFolder<T>, what: string, id: string, patch: object, expect: UpdateExpectation | undefined): Promise<T> {
+  #update<T extends { readonly id: string; readonly version: number; readonly lease?: Lease }, I extends string>(folder: RecordFolder<T, I>, what: string, id: string, patch: object, expect: UpdateExpectation | undefined): Promise<T> {
     return this.#records.change(() => {
       const current = folder.current(id);
       if (!current) throw new StoreError('VDXP_STORE_NOT_FOUND', `no ${what} ${id}`);
@@ -251,13 +266,19 @@ export class FileStore implements Store {
 
   async listOutbox(filter: OutboxFilter = {}): Promise<OutboxEntry[]> {
     this.#open();
-    return (filter.documentId !== undefined ? this.#outbox.withKey(filter.documentId) : this.#outbox.values())
+    let candidates: OutboxEntry[];
+    if (filter.documentId !== undefined) candidates = this.#outbox.withKey('document', filter.documentId);
+    else if (filter.inboxId !== undefined) candidates = this.#outbox.withKey('inbox', filter.inboxId);
+    else if (filter.state === 'pending' || filter.state === 'sending') candidates = this.#outbox.withKey('open', filter.state);
+    else candidates = this.#outbox.values();
+    return candidates
       .filter((e) => outboxMatches(e, filter))
       .sort(byKeys((e) => e.createdAt, (e) => e.id));
   }
 
   claimOutbox(options: ClaimOptions): Promise<OutboxEntry[]> {
-    return this.#claimIn(this.#outbox, options, (e) => isOutboxClaimable(e, options.now), byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
+    const open = () => [...this.#outbox.withKey('open', 'pending'), ...this.#outbox.withKey('open', 'sending')];
+    return this.#claimIn(this.#outbox, open, options, (e) => isOutboxClaimable(e, options.now), byKeys((e) => e.nextAttemptAt, (e) => e.createdAt, (e) => e.id));
   }
 
   updateOutbox(id: string, patch: OutboxPatch, expect?: UpdateExpectation): Promise<OutboxEntry> {
@@ -296,6 +317,10 @@ export class FileStore implements Store {
       const id = this.#inboxByAxisDocId.get(filter.axisDocId);
       const e = id === undefined ? undefined : this.#inbox.get(id);
       candidates = e ? [e] : [];
+    } else if (filter.documentId !== undefined) {
+      candidates = this.#inbox.withKey('document', filter.documentId);
+    } else if (filter.handedOver === false) {
+      candidates = this.#inbox.withKey('waiting', 'waiting');
     } else {
       candidates = this.#inbox.values();
     }
@@ -305,7 +330,7 @@ export class FileStore implements Store {
   }
 
   claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]> {
-    return this.#claimIn(this.#inbox, options, (e) => isInboxClaimable(e, options.now), byKeys((e) => e.receivedAt, (e) => e.id));
+    return this.#claimIn(this.#inbox, () => this.#inbox.withKey('waiting', 'waiting'), options, (e) => isInboxClaimable(e, options.now), byKeys((e) => e.receivedAt, (e) => e.id));
   }
 
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry> {
@@ -341,7 +366,7 @@ export class FileStore implements Store {
 
   async listStatuses(filter: StatusFilter = {}): Promise<StatusRecord[]> {
     this.#open();
-    return (filter.documentId !== undefined ? this.#statuses.withKey(filter.documentId) : this.#statuses.values())
+    return (filter.documentId !== undefined ? this.#statuses.withKey('document', filter.documentId) : this.#statuses.values())
       .filter((s) => statusMatches(s, filter))
       .sort(byKeys((s) => s.at, (s) => s.recordedAt, (s) => s.id));
   }

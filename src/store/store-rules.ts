@@ -39,11 +39,24 @@ export function assertStoreId(id: string, what: string): void {
  * Applies a patch: `undefined` keeps a field, `null` removes it; `version` goes up by one.
  */
 export function applyPatch<T extends { readonly version: number }>(record: T, patch: object): T {
-  const next: Record<string, unknown> = { ...record };
-  for (const [k, v] of Object.entries(patch)) {
-    if (v === undefined) continue;
-    if (v === null) delete next[k];
+  // Built key by key into a fresh object: `{ ...record }` followed by assignments and `delete`
+  // gives every result its own hidden class (or a dictionary) on Node 20.
+  const before = record as unknown as Record<string, unknown>;
+  const changes = patch as Record<string, unknown>;
+  const next: Record<string, unknown> = {};
+  const put = (k: string, v: unknown): void => {
+    // an own `__proto__` key stays a plain property, as a spread keeps it
+    if (k === '__proto__') Object.defineProperty(next, k, { value: v, enumerable: true, writable: true, configurable: true });
     else next[k] = v;
+  };
+  for (const k of Object.keys(before)) {
+    const v = Object.hasOwn(changes, k) ? changes[k] : undefined;
+    if (v === null) continue;
+    put(k, v === undefined ? before[k] : v);
+  }
+  for (const k of Object.keys(changes)) {
+    const v = changes[k];
+    if (v !== undefined && v !== null && !Object.hasOwn(before, k)) put(k, v);
   }
   next.version = record.version + 1;
   return next as T;

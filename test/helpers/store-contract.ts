@@ -367,6 +367,87 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       });
     });
 
+    describe('lookups agree with a scan of everything', () => {
+      /**
+       * A seeded run of adds, state changes, hand-overs and claims; after each step every
+       * filtered list (and each claim) must be what filtering the full list gives: a store
+       * answering from indexes (FileStore keeps them in memory) must keep them exact while
+       * keys change, after failed batches and across a reopen.
+       */
+      test('filtered lists and claims match a full scan through state changes, hand-overs, claims and a reopen', async () => {
+        let seed = 20251122;
+        const rand = (n: number) => {
+          seed = (seed * 1103515245 + 12345) % 2147483648;
+          return seed % n;
+        };
+        const blob = await someBlob(store);
+        const docs = ['DA', 'DB', 'DC'];
+        const inboxIds = ['i0', 'i1', 'i2', 'i3'];
+        const states = ['pending', 'sending', 'sent', 'failed'] as const;
+        const byOut = (a: OutboxEntry, b: OutboxEntry) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+        const byIn = (a: InboxEntry, b: InboxEntry) => (a.receivedAt < b.receivedAt ? -1 : a.receivedAt > b.receivedAt ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+        const ids = (l: readonly { id: string }[]) => l.map((e) => e.id);
+        let s = store;
+        const check = async () => {
+          const allOut = [...(await s.listOutbox())].sort(byOut);
+          const allIn = [...(await s.listInbox())].sort(byIn);
+          for (const state of states) expect(ids(await s.listOutbox({ state }))).toEqual(ids(allOut.filter((e) => e.state === state)));
+          for (const inboxId of inboxIds) expect(ids(await s.listOutbox({ inboxId }))).toEqual(ids(allOut.filter((e) => e.inboxId === inboxId)));
+          for (const documentId of docs) {
+            expect(ids(await s.listOutbox({ documentId }))).toEqual(ids(allOut.filter((e) => e.documentId === documentId)));
+            expect(ids(await s.listOutbox({ documentId, state: 'pending' }))).toEqual(ids(allOut.filter((e) => e.documentId === documentId && e.state === 'pending')));
+            expect(ids(await s.listInbox({ documentId }))).toEqual(ids(allIn.filter((e) => e.documentId === documentId)));
+          }
+          expect(ids(await s.listInbox({ handedOver: false }))).toEqual(ids(allIn.filter((e) => e.handedOverAt === undefined)));
+          expect(ids(await s.listInbox({ handedOver: true }))).toEqual(ids(allIn.filter((e) => e.handedOverAt !== undefined)));
+        };
+        let clock = 0;
+        let nOut = 0;
+        let nIn = 0;
+        for (let step = 0; step < 90; step++) {
+          clock += 1000;
+          const out = await s.listOutbox();
+          const inb = await s.listInbox();
+          const op = rand(6);
+          if (op === 0 || out.length === 0) {
+            const withInbox = rand(2) === 0;
+            await s.addOutbox(outboxEntry(`o${nOut++}`, blob, {
+              documentId: docs[rand(docs.length)]!, createdAt: iso(rand(5) * 1000), nextAttemptAt: iso(clock - rand(3) * 1000),
+              ...(withInbox ? { inboxId: inboxIds[rand(inboxIds.length)]!, messageType: 'status' as const, operation: '01' } : {}),
+            }));
+          } else if (op === 1) {
+            const e = out[rand(out.length)]!;
+            await s.updateOutbox(e.id, { state: states[rand(states.length)]!, lease: null });
+          } else if (op === 2 || inb.length === 0) {
+            const documentId = docs[rand(docs.length)]!;
+            await s.addInbox(inboxEntry(`n${nIn++}`, blob, { documentId, axisDocId: `ax${nIn}`, receivedAt: iso(rand(5) * 1000), from: `000.00.00.F${nIn}` }));
+          } else if (op === 3) {
+            const e = inb[rand(inb.length)]!;
+            await s.updateInbox(e.id, { handedOverAt: rand(3) === 0 ? null : iso(clock), lease: null });
+          } else if (op === 4) {
+            const now = at(clock);
+            const due = [...out]
+              .filter((e) => (e.state === 'pending' || e.state === 'sending') && Date.parse(e.nextAttemptAt) <= now.getTime() && (!e.lease || Date.parse(e.lease.expiresAt) <= now.getTime()))
+              .sort((a, b) => (a.nextAttemptAt < b.nextAttemptAt ? -1 : a.nextAttemptAt > b.nextAttemptAt ? 1 : byOut(a, b)));
+            const claimed = await s.claimOutbox({ workerId: `w${step}`, limit: 2, leaseMs: 1500, now });
+            expect(ids(claimed)).toEqual(ids(due.slice(0, 2)));
+          } else {
+            const now = at(clock);
+            const due = [...inb].filter((e) => e.handedOverAt === undefined && (!e.lease || Date.parse(e.lease.expiresAt) <= now.getTime())).sort(byIn);
+            const claimed = await s.claimInboxHandover({ workerId: `w${step}`, limit: 2, leaseMs: 1500, now });
+            expect(ids(claimed)).toEqual(ids(due.slice(0, 2)));
+          }
+          await check();
+          if (step === 60) {
+            s = await fx.reopen();
+            await check();
+          }
+        }
+        expect(nOut).toBeGreaterThan(5);
+        expect(nIn).toBeGreaterThan(5);
+      });
+    });
+
     describe('several workers on one storage', () => {
       test('concurrent claims never give one entry to two workers', async (ctx) => {
         if (!fx.sibling) {
