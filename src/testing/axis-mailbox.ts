@@ -169,8 +169,7 @@ export class AxisMailbox {
     if (status !== 'done' && status !== 'fail' && status !== 'processing') return fail(ERROR_CODE.invalid, DESC.badParam('status', status ?? ''));
     const found = this.#own(call);
     if ('kind' in found) return found;
-    found.status = status;
-    found.updatedAt = call.now.getTime();
+    this.#d.state.setStatus(found, status, call.now.getTime());
     await this.#d.state.save();
     return ok();
   }

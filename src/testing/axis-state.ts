@@ -91,6 +91,8 @@ export class AxisState {
   readonly #secrets = new Map<string, string>();
   readonly #agencies = new Map<string, AgencyRecord>();
   readonly #received = new Map<string, ReceivedRecord>();
+  /** Per receiving system, the ids of packages still waiting (`initial`/`processing`): lists never scan the history. */
+  readonly #waiting = new Map<string, Set<string>>();
   readonly #sent = new Map<string, SentRecord>();
   readonly #memoryPackages = new Map<string, Uint8Array>();
   readonly #pulled = new Set<string>();
@@ -108,7 +110,10 @@ export class AxisState {
     if (saved && saved.version === 1) {
       state.#nextAgencyId = saved.nextAgencyId;
       for (const a of saved.agencies) state.#agencies.set(a.code, a);
-      for (const r of saved.received) state.#received.set(r.docId, r);
+      for (const r of saved.received) {
+        state.#received.set(r.docId, r);
+        state.#trackWaiting(r);
+      }
       for (const s of saved.sent) state.#sent.set(s.senderDocId, s);
       for (const p of saved.pulledFromParent) state.#pulled.add(p);
     }
@@ -175,6 +180,25 @@ export class AxisState {
     if (this.#persistence) await this.#persistence.savePackage(record.docId, bytes);
     else this.#memoryPackages.set(record.docId, bytes);
     this.#received.set(record.docId, record);
+    this.#trackWaiting(record);
+  }
+
+  /** Sets a received package's acknowledgement state (`updateStatus`). */
+  setStatus(record: ReceivedRecord, status: AckState, now: number): void {
+    record.status = status;
+    record.updatedAt = now;
+    this.#trackWaiting(record);
+  }
+
+  #trackWaiting(record: ReceivedRecord): void {
+    const waiting = record.status === 'initial' || record.status === 'processing';
+    let ids = this.#waiting.get(record.systemId);
+    if (waiting) {
+      if (!ids) this.#waiting.set(record.systemId, (ids = new Set()));
+      ids.add(record.docId);
+    } else if (ids?.delete(record.docId) && ids.size === 0) {
+      this.#waiting.delete(record.systemId);
+    }
   }
 
   received(docId: string): ReceivedRecord | undefined {
@@ -183,9 +207,12 @@ export class AxisState {
 
   /** Packages of a system still waiting (not `done`/`fail`), oldest first. */
   pending(systemId: string, messageType?: string): ReceivedRecord[] {
-    return [...this.#received.values()]
-      .filter((r) => r.systemId === systemId && (r.status === 'initial' || r.status === 'processing') && (!messageType || r.messageType === messageType))
-      .sort((a, b) => a.createdAt - b.createdAt);
+    const out: ReceivedRecord[] = [];
+    for (const docId of this.#waiting.get(systemId) ?? []) {
+      const r = this.#received.get(docId);
+      if (r && (!messageType || r.messageType === messageType)) out.push(r);
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   /** The bytes of a received package. */

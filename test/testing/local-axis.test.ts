@@ -78,6 +78,27 @@ describe('LocalAxis tolerates the Java SDK', () => {
   });
 });
 
+describe('received lists', () => {
+  test('list what still waits, oldest first: processing stays, done and fail leave, per system and message type', async () => {
+    const g22 = new AxisClient({ endpoint: axis.url, systemId: G22.organId, secret: S.g22, retry: { retries: 0 } });
+    for (const number of ['301', '302', '303', '304']) await g22.sendEdoc(edocPackage(G22, [H41], { number }), { messageType: 'edoc' });
+    const listed = async () => (await h41.getReceivedEdocList({ messageType: 'edoc' })).items.map((i) => i.docId);
+    const first = await listed();
+    expect(first).toHaveLength(4);
+    expect((await h41.getReceivedEdocList({ messageType: 'status' })).items).toEqual([]);
+    expect((await g22.getReceivedEdocList({ messageType: 'edoc' })).items).toEqual([]);
+    await h41.updateStatus(first[0]!, 'processing');
+    await h41.updateStatus(first[1]!, 'done');
+    await h41.updateStatus(first[2]!, 'fail');
+    expect(await listed()).toEqual([first[0], first[3]]);
+    expect((await h41.countReceiveEdoc()).count).toBe(2);
+    await h41.updateStatus(first[0]!, 'done');
+    expect(await listed()).toEqual([first[3]]);
+    await drain(h41);
+    expect(await listed()).toEqual([]);
+  });
+});
+
 describe('LocalAxis refuses what the real axis refuses', () => {
   const list = (mutate: (h: Record<string, string>) => void, timestamp?: Date) =>
     rawAxisRequest(axis.url, '/getReceivedEdocList', { systemId: H41.organId, secret: S.h41, params: [['servicetype', 'eDoc'], ['messagetype', 'edoc']], mutate, ...(timestamp ? { timestamp } : {}) });
