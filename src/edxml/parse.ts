@@ -65,14 +65,16 @@ export function parseEdxml(input: Uint8Array | string, options?: ParseEdxmlOptio
   const r = new FieldReader(opts.now);
   const mapped = readEdxmlTree(doc, r);
   if (mapped.kind === 'status') {
-    return { ...checkModel(StatusMessageSchema, mapped.model), warnings: r.warnings };
+    // checkModel returns a new object: the warnings go onto it (a literal that starts with a
+    // spread would get a new hidden class on every call, on Node 20)
+    return Object.assign(checkModel(StatusMessageSchema, mapped.model), { warnings: r.warnings });
   }
   const attachments = mapped.attachments.map((meta) => {
     const payload = payloads.get(meta.element);
     if (!payload) throw new EdxmlError('VDXP_EDXML_INVALID', `invalid package: an Attachment has no content (${meta.path})`, { path: meta.path });
     return finishAttachment(meta, payload.bytes(), opts, r);
   });
-  return { ...checkModel(EdocMessageSchema, { ...mapped.model, attachments }), warnings: r.warnings };
+  return Object.assign(checkModel(EdocMessageSchema, Object.assign({}, mapped.model, { attachments })), { warnings: r.warnings });
 }
 
 interface Payload {

@@ -100,7 +100,13 @@ export class XmlTokenizer {
     private readonly handler: XmlHandler,
     limits: XmlLimits = {},
   ) {
-    this.limits = { ...DEFAULT_LIMITS, ...limits };
+    // one literal (not `{ ...DEFAULT_LIMITS, ...limits }`, which Node 20 gives a new hidden class each time)
+    this.limits = {
+      maxDepth: limits.maxDepth ?? DEFAULT_LIMITS.maxDepth,
+      maxElements: limits.maxElements ?? DEFAULT_LIMITS.maxElements,
+      maxAttributes: limits.maxAttributes ?? DEFAULT_LIMITS.maxAttributes,
+      maxMarkupLength: limits.maxMarkupLength ?? DEFAULT_LIMITS.maxMarkupLength,
+    };
   }
 
   /** Feeds the next piece of the document. */

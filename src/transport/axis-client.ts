@@ -11,7 +11,7 @@ import { loadAxios } from './axios-loader.js';
 import { prepareEdocBody, type EdocBody } from './edoc-body.js';
 import { AXIS_OPERATIONS } from './operations.js';
 import { resolveAxisClientOptions, type AxisClientOptions, type ResolvedAxisClientOptions } from './options.js';
-import { publishAxisRequest } from './request-events.js';
+import { axisRequestsObserved, publishAxisRequest, type AxisRequestEvent } from './request-events.js';
 import {
   AgencyCodeSchema, AckStatusSchema, CallOptionsSchema, DocIdSchema, DownloadOptionsSchema, Qd20OptionsSchema,
   ReceivedListOptionsSchema, RegisterAgencySchema, SendEdocOptionsSchema, SentListOptionsSchema, parseRequest,
@@ -59,6 +59,8 @@ interface CallSpec<T> {
 export class AxisClient {
   readonly #options: ResolvedAxisClientOptions;
   #http: AxiosInstance | Promise<AxiosInstance> | undefined;
+  /** Redacted URLs by URL (one per operation). */
+  readonly #safeUrls = new Map<string, string>();
 
   /** @throws {ConfigError} VDXP_CONFIG_INVALID */
   constructor(options: AxisClientOptions) {
@@ -230,9 +232,13 @@ export class AxisClient {
   async #call<T>(spec: CallSpec<T>): Promise<T> {
     const op = AXIS_OPERATIONS[spec.operation];
     const url = this.#options.endpoint + op.path;
-    const safeUrl = redactUrl(url);
     let started = 0;
-    const event = { operation: spec.operation, method: op.method, url: safeUrl, systemId: this.#options.systemId };
+    // Telemetry events are built only when someone listens, each as one literal: on Node 20 an
+    // object literal that starts with a spread (`{ ...base, phase }`) gets a new hidden class
+    // every time, which cost more than the rest of this function.
+    const event = (phase: AxisRequestEvent['phase'], attempt: number): AxisRequestEvent => ({
+      operation: spec.operation, method: op.method, url: this.#safeUrl(url), systemId: this.#options.systemId, phase, attempt,
+    });
     return withRetry(
       async (attempt) => {
         const http = await this.#client();
@@ -243,13 +249,18 @@ export class AxisClient {
         const data = spec.body ? spec.body() : op.method === 'POST' ? Buffer.alloc(0) : undefined;
         if (spec.bodyLength !== undefined) headers['Content-Length'] = String(spec.bodyLength);
         started = performance.now();
-        publishAxisRequest({ ...event, phase: 'start', attempt });
+        if (axisRequestsObserved()) publishAxisRequest(event('start', attempt));
         const res = await runAttempt({
           operation: spec.operation, attempt, http, url, method: op.method, headers, data,
           responseType: spec.responseType, timeoutMs: this.#options.timeoutMs, maxResponseBytes: this.#options.maxResponseBytes, signal: spec.signal,
         } as Parameters<typeof runAttempt>[0] & { responseType: 'buffer' });
         const value = await spec.read(res as AttemptResponse<Buffer> & AttemptResponse<Readable>, attempt);
-        publishAxisRequest({ ...event, phase: 'end', attempt, durationMs: performance.now() - started, httpStatus: res.httpStatus });
+        if (axisRequestsObserved()) {
+          publishAxisRequest({
+            operation: spec.operation, method: op.method, url: this.#safeUrl(url), systemId: this.#options.systemId,
+            phase: 'end', attempt, durationMs: performance.now() - started, httpStatus: res.httpStatus,
+          });
+        }
         return value;
       },
       {
@@ -258,19 +269,29 @@ export class AxisClient {
         random: this.#options.random ?? Math.random,
         signal: spec.signal,
         onAttemptError: ({ attempt, error, delayMs }) => {
+          if (!axisRequestsObserved()) return;
           const e = error as { code?: unknown; httpStatus?: unknown; errorCode?: unknown };
-          publishAxisRequest({
-            ...event, phase: 'error', attempt, durationMs: performance.now() - started,
-            ...(typeof e.code === 'string' ? { errorCode: e.code } : {}),
-            ...(typeof e.httpStatus === 'number' && e.httpStatus > 0 ? { httpStatus: e.httpStatus } : {}),
-            ...(typeof e.errorCode === 'string' ? { axisErrorCode: e.errorCode } : {}),
-            ...(delayMs !== undefined ? { retryInMs: delayMs } : {}),
-          });
+          const failed: Mutable<AxisRequestEvent> = event('error', attempt);
+          failed.durationMs = performance.now() - started;
+          if (typeof e.code === 'string') failed.errorCode = e.code;
+          if (typeof e.httpStatus === 'number' && e.httpStatus > 0) failed.httpStatus = e.httpStatus;
+          if (typeof e.errorCode === 'string') failed.axisErrorCode = e.errorCode;
+          if (delayMs !== undefined) failed.retryInMs = delayMs;
+          publishAxisRequest(failed);
         },
       },
     );
   }
+
+  /** The operation's URL without user info, for telemetry (worked out once per URL). */
+  #safeUrl(url: string): string {
+    let safe = this.#safeUrls.get(url);
+    if (safe === undefined) this.#safeUrls.set(url, (safe = redactUrl(url)));
+    return safe;
+  }
 }
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
 function redactUrl(url: string): string {
   try {

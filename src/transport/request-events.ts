@@ -46,3 +46,8 @@ export interface AxisRequestEvent {
 export function publishAxisRequest(event: AxisRequestEvent): void {
   if (channel.hasSubscribers) channel.publish(event);
 }
+
+/** Whether anyone listens on `vdxp:axis:request` (callers build events only then). @internal */
+export function axisRequestsObserved(): boolean {
+  return channel.hasSubscribers;
+}

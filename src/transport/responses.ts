@@ -210,7 +210,8 @@ export function readAnswer<O extends JsonOperation>(
   body: Uint8Array,
   ctx: Omit<AnswerContext, 'operation'>,
 ): { answer: Omit<AxisAnswer, 'raw'>; json: Record<string, unknown>; value: z.output<(typeof ANSWER_SCHEMAS)[O]> } {
-  const { envelope, json } = readEnvelope(body, { ...ctx, operation });
+  // a literal, not `{ ...ctx, operation }`: V8 gives an object that starts with a spread a new hidden class each time
+  const { envelope, json } = readEnvelope(body, { operation, attempt: ctx.attempt, httpStatus: ctx.httpStatus, contentType: ctx.contentType });
   const parsed = (ANSWER_SCHEMAS[operation] as z.ZodType).safeParse(json);
   if (!parsed.success) {
     const first = parsed.error.issues[0];

@@ -202,6 +202,27 @@ describe('secrets', () => {
     expect(JSON.stringify(c)).not.toContain(SECRET);
   });
 
+  test('diagnostics events have exactly their documented fields, and a URL without user info', async () => {
+    const withUser = axis.url.replace('http://', 'http://clerk:pw@');
+    await client({ endpoint: withUser }).getAgenciesList();
+    await client({ endpoint: withUser }).getAgenciesList();
+    axis.setFaults({ nonJsonRate: 1 });
+    await failure(client({ endpoint: withUser, retry: { retries: 1, baseDelayMs: 1, maxDelayMs: 2 } }).getAgenciesList());
+    const url = `${axis.url}/getAgenciesList`;
+    const base = { operation: 'getAgenciesList', method: expect.any(String), url, systemId: G22.organId };
+    const [start, end] = events;
+    expect(Object.keys(start!)).toEqual(['operation', 'method', 'url', 'systemId', 'phase', 'attempt']);
+    expect(start).toEqual({ ...base, phase: 'start', attempt: 1 });
+    expect(Object.keys(end!)).toEqual(['operation', 'method', 'url', 'systemId', 'phase', 'attempt', 'durationMs', 'httpStatus']);
+    expect(end).toEqual({ ...base, phase: 'end', attempt: 1, durationMs: expect.any(Number), httpStatus: 200 });
+    const errors = events.filter((e) => e.phase === 'error');
+    expect(errors).toEqual([
+      { ...base, phase: 'error', attempt: 1, durationMs: expect.any(Number), errorCode: 'VDXP_TRANSPORT_BAD_RESPONSE', httpStatus: 200, retryInMs: expect.any(Number) },
+      { ...base, phase: 'error', attempt: 2, durationMs: expect.any(Number), errorCode: 'VDXP_TRANSPORT_BAD_RESPONSE', httpStatus: 200 },
+    ]);
+    expect(events.map((e) => e.url)).toEqual(events.map(() => url));
+  });
+
   test('diagnostics events carry no headers, HMACs or secrets', async () => {
     await client().getAgenciesList();
     expect(events.length).toBeGreaterThanOrEqual(2);
