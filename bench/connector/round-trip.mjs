@@ -8,6 +8,11 @@
 // each operation, made with node:http directly (keep-alive, 8 in flight) from packages built
 // beforehand: the edocs sent, listed, downloaded and acked, 01 statuses sent back, listed,
 // fetched and acked, and the remaining list calls. Figure: documents per second, each side.
+// Context rows: the same requests made with AxisClient, and with axios alone (the design
+// card's HTTP client, set up as AxisClient sets up its own, with the same prebuilt headers);
+// and a history run: BENCH_HISTORY_ROUNDS (5) rounds of the round trip on the same stores,
+// the last two rounds against the first two (a lookup that scans the store's history would
+// slow every later round down).
 import diagnosticsChannel from 'node:diagnostics_channel';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { Agent, request } from 'node:http';
@@ -45,17 +50,27 @@ export default async function roundTrip({ log }) {
   const connectorMs = [];
   const rawMs = [];
   const clientMs = [];
+  const axiosMs = [];
   for (let run = 0; run < runs; run++) {
-    const { ms, counts } = await connectorRun(run, docs);
+    const { ms: [ms], counts } = await connectorRun(run, docs);
     connectorMs.push(ms);
     const raw = await rawRun(run, docs, counts, 'raw');
     rawMs.push(raw);
     const client = await rawRun(run, docs, counts, 'client');
     clientMs.push(client);
+    const viaAxios = await rawRun(run, docs, counts, 'axios');
+    axiosMs.push(viaAxios);
     const total = Object.values(counts).reduce((a, b) => a + b, 0);
-    log(`run ${run + 1}: connector ${ms.toFixed(0)} ms, raw ${raw.toFixed(0)} ms, AxisClient ${client.toFixed(0)} ms for ${total} requests (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
+    log(`run ${run + 1}: connector ${ms.toFixed(0)} ms, raw ${raw.toFixed(0)} ms, AxisClient ${client.toFixed(0)} ms, axios alone ${viaAxios.toFixed(0)} ms for ${total} requests (${Object.entries(counts).map(([k, v]) => `${k} ${v}`).join(', ')})`);
   }
-  return [
+  // A store that has seen traffic: the same round trip, round after round on the same stores
+  // and axis. Per-document work must not grow with the history (no lookup may scan it).
+  const rounds = Math.max(3, Math.round(envNumber('BENCH_HISTORY_ROUNDS', 5)));
+  const history = (await connectorRun(runs, docs, rounds)).ms;
+  log(`history: ${history.map((ms, i) => `round ${i + 1} ${ms.toFixed(0)} ms`).join(', ')}`);
+  const firstRounds = history.slice(0, 2);
+  const lastRounds = history.slice(-2);
+  const rows = [
     {
       name: `connector round trip, ${docs} documents (docs/s) vs LocalAxis raw ceiling`,
       unit: 'docs/s',
@@ -75,10 +90,28 @@ export default async function roundTrip({ log }) {
       value: perSecond(docs, stats(clientMs)),
       baseline: perSecond(docs, stats(rawMs)),
     },
+    {
+      name: `axios alone making the round trip's requests (docs/s) vs LocalAxis raw ceiling`,
+      unit: 'docs/s',
+      value: perSecond(docs, stats(axiosMs)),
+      baseline: perSecond(docs, stats(rawMs)),
+    },
+    {
+      name: `connector round trip, rounds ${rounds - 1}–${rounds} of ${docs} documents on the same stores (docs/s) vs rounds 1–2`,
+      unit: 'docs/s',
+      value: perSecond(docs, stats(lastRounds)),
+      baseline: perSecond(docs, stats(firstRounds)),
+    },
   ];
+  return rows;
 }
 
-async function connectorRun(run, docs) {
+/**
+ * Two connectors on one LocalAxis with FileStores: `rounds` batches of `docs` documents, one
+ * after the other on the same stores (a store's history grows by `docs` each round). Returns
+ * each round's time and the axis requests made, by operation.
+ */
+async function connectorRun(run, docs, rounds = 1) {
   const dir = await mkdtemp(join(tmpdir(), 'vdxp-bench-rt-'));
   const axis = await LocalAxis.start({ systems: SYSTEMS });
   const counts = {};
@@ -101,26 +134,34 @@ async function connectorRun(run, docs) {
     const sender = await make(G22);
     const receiver = await make(H41);
     receiver.on('document', () => undefined);
-    // the end: every document's 01 recorded by the sender (its `status` event follows the record)
+    // the end of a round: every document's 01 recorded by the sender (its `status` event follows the record)
     const back = new Set();
+    let expected = 0;
     let allBack;
-    const done = new Promise((resolve) => (allBack = resolve));
     sender.on('status', (e) => {
       if (e.code === '01') back.add(e.documentId);
-      if (back.size >= docs) allBack();
+      if (back.size >= expected) allBack?.();
     });
-    const started = performance.now();
-    sender.start();
-    receiver.start();
-    // the agency system hands documents over from 8 desks at once (as the baseline has 8 requests in flight)
-    let next = 0;
-    await Promise.all(Array.from({ length: 8 }, async () => {
-      while (next < docs) await sender.send(letter(run, next++));
-    }));
-    await done;
-    const ms = performance.now() - started;
+    const ms = [];
+    for (let round = 0; round < rounds; round++) {
+      expected += docs;
+      const done = new Promise((resolve) => (allBack = resolve));
+      const started = performance.now();
+      if (round === 0) {
+        sender.start();
+        receiver.start();
+      }
+      // the agency system hands documents over from 8 desks at once (as the baseline has 8 requests in flight)
+      const label = rounds === 1 ? run : `${run}R${round}`;
+      let next = 0;
+      await Promise.all(Array.from({ length: 8 }, async () => {
+        while (next < docs) await sender.send(letter(label, next++));
+      }));
+      await done;
+      ms.push(performance.now() - started);
+    }
     const recorded = (await stores[0].listStatuses({ direction: 'in' })).filter((s) => s.code === '01').length;
-    if (recorded !== docs) throw new Error(`the sender recorded ${recorded} statuses 01 for ${docs} documents`);
+    if (recorded !== docs * rounds) throw new Error(`the sender recorded ${recorded} statuses 01 for ${docs * rounds} documents`);
     await sender.stop();
     await receiver.stop();
     return { ms, counts };
@@ -165,6 +206,30 @@ async function rawRun(run, docs, counts, how) {
     if (operation === 'updateStatus') return c.updateStatus(p.docId, p.status);
     throw new Error(`no client call for ${operation}`);
   };
+  // axios (the design card's HTTP client) alone: the raw requests, the same headers, made with
+  // an instance set up as AxisClient sets up its own (no proxy, no redirects, bytes back)
+  const axiosInstance = how === 'axios' ? (await import('axios')).default.create({ proxy: false }) : undefined;
+  const viaAxios = async (systemId, operation, params, body) => {
+    const json = operation !== 'sendEdoc';
+    const method = operation === 'downloadEdoc' ? 'GET' : 'POST';
+    const { headers } = buildXroadHeaders({ systemId, secret: secretOf(systemId), params, contentType: json ? 'application/json' : 'application/octet-stream', timestamp: new Date() });
+    const res = await axiosInstance.request({
+      url: `${axis.url}/${operation}`,
+      method,
+      headers,
+      data: body ?? (method === 'POST' ? Buffer.from('{}') : undefined),
+      httpAgent: agent,
+      responseType: 'arraybuffer',
+      transformResponse: [(d) => d],
+      validateStatus: () => true,
+      maxRedirects: 0,
+    });
+    if (res.status !== 200) throw new Error(`${operation}: HTTP ${res.status}`);
+    if (operation === 'downloadEdoc') return res.data;
+    const answer = JSON.parse(Buffer.from(res.data).toString('utf8'));
+    if (answer.status !== 'OK') throw new Error(`${operation}: ${answer.ErrorDesc ?? 'not OK'}`);
+    return answer;
+  };
   const viaHttp = (systemId, operation, params, body) =>
     new Promise((resolve, reject) => {
       const json = operation !== 'sendEdoc';
@@ -188,7 +253,7 @@ async function rawRun(run, docs, counts, how) {
       req.on('error', reject);
       req.end(data);
     });
-  const call = how === 'client' ? viaClient : viaHttp;
+  const call = how === 'client' ? viaClient : how === 'axios' ? viaAxios : viaHttp;
   const parallel = async (items, fn) => {
     let next = 0;
     await Promise.all(Array.from({ length: 8 }, async () => {
