@@ -27,7 +27,7 @@ describe('frozenCopy (what a stored record is made of)', () => {
     expect(Object.isFrozen(record)).toBe(false);
   });
 
-  test('leaves what is not plain data to structuredClone (and freezes that too)', () => {
+  test('copies what structuredClone copies (a Date), frozen, and keeps an own "__proto__" key as data', () => {
     const at = new Date('2025-03-10T02:00:00Z');
     const withDate = frozenCopy({ id: 'a', at });
     expect(withDate.at).toBeInstanceOf(Date);
@@ -43,7 +43,7 @@ describe('frozenCopy (what a stored record is made of)', () => {
     expect(Object.keys(copy)).toEqual(['id', '__proto__']);
   });
 
-  test('copies circular and very deep values like structuredClone does, and refuses what it refuses', () => {
+  test('copies circular and very deep values, and refuses what cannot be cloned', () => {
     const loop: { id: string; self?: unknown } = { id: 'loop' };
     loop.self = loop;
     const copied = frozenCopy(loop);
