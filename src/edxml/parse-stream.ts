@@ -7,7 +7,7 @@
 import { ConfigError, EdxmlError } from '../errors.js';
 import { attachmentMeta, findManifest, readManifest } from './attachment-meta.js';
 import { AttachmentPipeline, type AttachmentSink, type AttachmentSinkInfo } from './attachment-pipeline.js';
-import { checkModel, StatusMessageSchema, StreamedEdocSchema } from './check-model.js';
+import { checkModel, detachStrings, StatusMessageSchema, StreamedEdocSchema } from './check-model.js';
 import { refuseWideEncodings } from './encoding-sniff.js';
 import { FieldReader } from './field-reader.js';
 import type { AttachmentInfo, EdocMessage, EdxmlWarning, ParsedStatus } from './model.js';
@@ -45,7 +45,8 @@ const SLICE_BYTES = 64 * 1024;
  * Pure: opens no file. When the package is refused, every sink already opened gets
  * `abort(error)` (even after `end()`); the caller deletes what it wrote.
  * Known limit: an Attachment's ContentId must come before its content (it always does in
- * practice); `parseEdxml` reads any order.
+ * practice); `parseEdxml` reads any order. As with `parseEdxml`, the model's strings are
+ * copies of their own, not views of the package's text.
  *
  * @throws {ConfigError} VDXP_CONFIG_INVALID on bad options
  * @throws {EdxmlError} the same codes as {@link parseEdxml}
@@ -108,7 +109,7 @@ export async function parseEdxmlStream(source: AsyncIterable<Uint8Array | string
     const r = new FieldReader(opts.now);
     const mapped = readEdxmlTree(doc, r);
     if (mapped.kind === 'status') {
-      return { ...checkModel(StatusMessageSchema, mapped.model), warnings: r.warnings };
+      return detachStrings(Object.assign(checkModel(StatusMessageSchema, mapped.model), { warnings: r.warnings }));
     }
     const attachments = mapped.attachments.map((meta): AttachmentInfo => {
       const res = pipelines.get(meta.element)?.result;
@@ -129,7 +130,7 @@ export async function parseEdxmlStream(source: AsyncIterable<Uint8Array | string
         },
       };
     });
-    return { ...checkModel(StreamedEdocSchema, { ...mapped.model, attachments }), warnings: r.warnings };
+    return detachStrings(Object.assign(checkModel(StreamedEdocSchema, Object.assign({}, mapped.model, { attachments })), { warnings: r.warnings }));
   } catch (error) {
     for (const p of pipelines.values()) await p.abort(error);
     throw error;

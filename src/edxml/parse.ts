@@ -4,7 +4,7 @@
  */
 import { EdxmlError } from '../errors.js';
 import { Base64Decoder } from './base64-decoder.js';
-import { checkModel, EdocMessageSchema, StatusMessageSchema } from './check-model.js';
+import { checkModel, detachStrings, EdocMessageSchema, StatusMessageSchema } from './check-model.js';
 import { refuseWideEncodings } from './encoding-sniff.js';
 import { FieldReader } from './field-reader.js';
 import type { ParsedEdxml } from './model.js';
@@ -25,7 +25,8 @@ const SLICE_CHARS = 1 << 20;
  * anything, what the spec's section 6 lists.
  *
  * @param input UTF-8 bytes of the package (a string is taken as already decoded)
- * @returns the model, discriminated by `kind`, with `warnings`
+ * @returns the model, discriminated by `kind`, with `warnings`; its strings are copies of their
+ * own, so keeping a field (a subject, a DocumentId) does not keep the package's text alive
  * @throws {ConfigError} VDXP_CONFIG_INVALID on bad options
  * @throws {EdxmlError} VDXP_EDXML_NOT_XML (content before the declaration, malformed XML),
  * VDXP_EDXML_FORBIDDEN (DOCTYPE, entities), VDXP_EDXML_ENCODING (not UTF-8),
@@ -67,14 +68,14 @@ export function parseEdxml(input: Uint8Array | string, options?: ParseEdxmlOptio
   if (mapped.kind === 'status') {
     // checkModel returns a new object: the warnings go onto it (a literal that starts with a
     // spread would get a new hidden class on every call, on Node 20)
-    return Object.assign(checkModel(StatusMessageSchema, mapped.model), { warnings: r.warnings });
+    return detachStrings(Object.assign(checkModel(StatusMessageSchema, mapped.model), { warnings: r.warnings }));
   }
   const attachments = mapped.attachments.map((meta) => {
     const payload = payloads.get(meta.element);
     if (!payload) throw new EdxmlError('VDXP_EDXML_INVALID', `invalid package: an Attachment has no content (${meta.path})`, { path: meta.path });
     return finishAttachment(meta, payload.bytes(), opts, r);
   });
-  return Object.assign(checkModel(EdocMessageSchema, Object.assign({}, mapped.model, { attachments })), { warnings: r.warnings });
+  return detachStrings(Object.assign(checkModel(EdocMessageSchema, Object.assign({}, mapped.model, { attachments })), { warnings: r.warnings }));
 }
 
 interface Payload {
