@@ -30,7 +30,7 @@ const DETACH_DEPTH = 32;
  * its warnings; byte arrays and dates are left alone) with a copy of its own. V8 keeps a
  * substring as a view of the string it was cut from, and the readers cut every field out of
  * the package's decoded text: an application that kept one field of each package it read (a
- * subject, a DocumentId) kept the whole decoded header with it, 13–17 KB per package for the
+ * subject, a DocumentId) kept the whole decoded header with it, 12.7 KB per package for the
  * sample Công văn. The copy is a concatenation, which V8 flattens into a new string, then the
  * slice that drops what was added.
  */
