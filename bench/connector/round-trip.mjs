@@ -68,8 +68,8 @@ export default async function roundTrip({ log }) {
   const rounds = Math.max(4, Math.round(envNumber('BENCH_HISTORY_ROUNDS', 6)));
   const history = (await connectorRun(runs, docs, rounds)).ms;
   log(`history: ${history.map((ms, i) => `round ${i + 1} ${ms.toFixed(0)} ms`).join(', ')}`);
-  // round 1 is left out: the stores' first journal fold (compaction, every 8 MiB) comes
-  // during round 2, and from then on every round has one
+  // round 1 is left out: the stores' first journal fold (compaction, every 8 MiB of log,
+  // about 900 documents here) comes at its very end, and from then on every round has one
   const earlyRounds = history.slice(1, 3);
   const lastRounds = history.slice(-2);
   const rows = [
