@@ -7,7 +7,8 @@
 import { ConfigError, EdxmlError } from '../errors.js';
 import { attachmentMeta, findManifest, readManifest } from './attachment-meta.js';
 import { AttachmentPipeline, type AttachmentSink, type AttachmentSinkInfo } from './attachment-pipeline.js';
-import { checkModel, detachStrings, StatusMessageSchema, StreamedEdocSchema } from './check-model.js';
+import { detachStrings } from '../own-strings.js';
+import { checkModel, StatusMessageSchema, StreamedEdocSchema } from './check-model.js';
 import { refuseWideEncodings } from './encoding-sniff.js';
 import { FieldReader } from './field-reader.js';
 import type { AttachmentInfo, EdocMessage, EdxmlWarning, ParsedStatus } from './model.js';

@@ -4,7 +4,8 @@
  */
 import { EdxmlError } from '../errors.js';
 import { Base64Decoder } from './base64-decoder.js';
-import { checkModel, detachStrings, EdocMessageSchema, StatusMessageSchema } from './check-model.js';
+import { detachStrings } from '../own-strings.js';
+import { checkModel, EdocMessageSchema, StatusMessageSchema } from './check-model.js';
 import { refuseWideEncodings } from './encoding-sniff.js';
 import { FieldReader } from './field-reader.js';
 import type { ParsedEdxml } from './model.js';

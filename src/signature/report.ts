@@ -7,6 +7,7 @@
  * @module
  */
 import { z } from 'zod';
+import { ownString } from '../own-strings.js';
 
 /** `valid`: act on it; `invalid`: refuse it; `indeterminate`: a person must decide (e.g. no revocation answer). */
 export type Verdict = 'valid' | 'invalid' | 'indeterminate';
@@ -120,6 +121,7 @@ export type ReasonEntry = readonly [severity: Reason['severity'], en: string, vi
  */
 export function reasonFromEntry(code: string, entry: ReasonEntry, options: { detail?: string; severity?: Reason['severity'] } = {}): Reason {
   const [severity, en, vi] = entry;
-  const suffix = options.detail ? `: ${options.detail}` : '';
+  // a detail often quotes the input (a URI, a name): its own copy, so that a kept report does not keep the input's text
+  const suffix = options.detail ? `: ${ownString(options.detail)}` : '';
   return { code, severity: options.severity ?? severity, message: en + suffix, messageVi: vi + suffix };
 }

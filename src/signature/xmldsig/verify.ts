@@ -20,6 +20,7 @@ import { readXmlSignature, type SignatureRead } from './signature-reader.js';
 import { ENVELOPED_SIGNATURE, XMLDSIG_NAMESPACE, digestMethodOf, keyFitsMethod, nodeSignOptions, signatureMethodOf } from './signature-methods.js';
 import { checkReferenceDigest } from './reference-digest.js';
 import { xmldsigReason } from './xmldsig-reasons.js';
+import { ownString } from '../../own-strings.js';
 
 /** One Reference of the signature as found. */
 export interface ReferenceReport {
@@ -73,6 +74,9 @@ export type VerifyEdxmlOptions = z.input<typeof VerifyEdxmlOptionsSchema>;
  * signature, extra references, a partial reference, a second signature or one outside
  * `edXMLHeader` are invalid (`SIGNATURE_MALFORMED`, `SIGNATURE_WRAPPING`).
  *
+ * The report can be kept: the strings it quotes from the package are copies of their own, not
+ * views of the package's text.
+ *
  * @throws {EdxmlError} VDXP_EDXML_* when the package is not readable XML (DOCTYPE, entities, …)
  * @throws {ConfigError} VDXP_CONFIG_INVALID for invalid options
  * @example
@@ -119,15 +123,16 @@ export async function verifyEdxml(input: Uint8Array | string, options: VerifyEdx
   const s = read.value;
   if (s.objects > 0) reasons.push(xmldsigReason('SIGNATURE_OBJECT_IGNORED'));
   const refs = s.references;
+  // strings of their own: cut from the package's text, they would keep all of it alive in a kept report
   const references: ReferenceReport[] = refs.map((r) => ({
-    ...(r.uri !== undefined ? { uri: r.uri } : {}),
-    transforms: r.transforms.map((t) => t.algorithm),
-    digestMethod: r.digestMethod,
+    ...(r.uri !== undefined ? { uri: ownString(r.uri) } : {}),
+    transforms: r.transforms.map((t) => ownString(t.algorithm)),
+    digestMethod: ownString(r.digestMethod),
   }));
   // Each KeyInfo certificate read once (an unreadable one is a warning, and never the signer).
   const keyInfo = readKeyInfoCertificates(s.certificates, reasons);
   const certificates = keyInfo.filter((c) => c !== undefined).map((c) => summarizeCertificate(c));
-  const base = { references, certificates, algorithms: { digest: refs[0]?.digestMethod ?? '', signature: s.signatureMethod } };
+  const base = { references, certificates, algorithms: { digest: references[0]?.digestMethod ?? '', signature: ownString(s.signatureMethod) } };
 
   // What is signed must be exactly the whole package.
   if (refs.length !== 1) reasons.push(xmldsigReason('SIGNATURE_WRAPPING', { detail: `${refs.length} references; exactly one, covering the whole package, is accepted` }));
