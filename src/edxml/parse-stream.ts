@@ -7,8 +7,7 @@
 import { ConfigError, EdxmlError } from '../errors.js';
 import { attachmentMeta, findManifest, readManifest } from './attachment-meta.js';
 import { AttachmentPipeline, type AttachmentSink, type AttachmentSinkInfo } from './attachment-pipeline.js';
-import { detachStrings } from '../own-strings.js';
-import { checkModel, StatusMessageSchema, StreamedEdocSchema } from './check-model.js';
+import { readerResult, StatusMessageSchema, StreamedEdocSchema } from './check-model.js';
 import { refuseWideEncodings } from './encoding-sniff.js';
 import { FieldReader } from './field-reader.js';
 import type { AttachmentInfo, EdocMessage, EdxmlWarning, ParsedStatus } from './model.js';
@@ -110,7 +109,7 @@ export async function parseEdxmlStream(source: AsyncIterable<Uint8Array | string
     const r = new FieldReader(opts.now);
     const mapped = readEdxmlTree(doc, r);
     if (mapped.kind === 'status') {
-      return detachStrings(Object.assign(checkModel(StatusMessageSchema, mapped.model), { warnings: r.warnings }));
+      return readerResult(StatusMessageSchema, mapped.model, r.warnings);
     }
     const attachments = mapped.attachments.map((meta): AttachmentInfo => {
       const res = pipelines.get(meta.element)?.result;
@@ -131,7 +130,7 @@ export async function parseEdxmlStream(source: AsyncIterable<Uint8Array | string
         },
       };
     });
-    return detachStrings(Object.assign(checkModel(StreamedEdocSchema, Object.assign({}, mapped.model, { attachments })), { warnings: r.warnings }));
+    return readerResult(StreamedEdocSchema, Object.assign({}, mapped.model, { attachments }), r.warnings);
   } catch (error) {
     for (const p of pipelines.values()) await p.abort(error);
     throw error;

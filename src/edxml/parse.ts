@@ -4,8 +4,7 @@
  */
 import { EdxmlError } from '../errors.js';
 import { Base64Decoder } from './base64-decoder.js';
-import { detachStrings } from '../own-strings.js';
-import { checkModel, EdocMessageSchema, StatusMessageSchema } from './check-model.js';
+import { EdocMessageSchema, readerResult, StatusMessageSchema } from './check-model.js';
 import { refuseWideEncodings } from './encoding-sniff.js';
 import { FieldReader } from './field-reader.js';
 import type { ParsedEdxml } from './model.js';
@@ -67,16 +66,14 @@ export function parseEdxml(input: Uint8Array | string, options?: ParseEdxmlOptio
   const r = new FieldReader(opts.now);
   const mapped = readEdxmlTree(doc, r);
   if (mapped.kind === 'status') {
-    // checkModel returns a new object: the warnings go onto it (a literal that starts with a
-    // spread would get a new hidden class on every call, on Node 20)
-    return detachStrings(Object.assign(checkModel(StatusMessageSchema, mapped.model), { warnings: r.warnings }));
+    return readerResult(StatusMessageSchema, mapped.model, r.warnings);
   }
   const attachments = mapped.attachments.map((meta) => {
     const payload = payloads.get(meta.element);
     if (!payload) throw new EdxmlError('VDXP_EDXML_INVALID', `invalid package: an Attachment has no content (${meta.path})`, { path: meta.path });
     return finishAttachment(meta, payload.bytes(), opts, r);
   });
-  return detachStrings(Object.assign(checkModel(EdocMessageSchema, Object.assign({}, mapped.model, { attachments })), { warnings: r.warnings }));
+  return readerResult(EdocMessageSchema, Object.assign({}, mapped.model, { attachments }), r.warnings);
 }
 
 interface Payload {

@@ -256,10 +256,10 @@ export class AxisClient {
         } as Parameters<typeof runAttempt>[0] & { responseType: 'buffer' });
         const value = await spec.read(res as AttemptResponse<Buffer> & AttemptResponse<Readable>, attempt);
         if (axisRequestsObserved()) {
-          publishAxisRequest({
-            operation: spec.operation, method: op.method, url: this.#safeUrl(url), systemId: this.#options.systemId,
-            phase: 'end', attempt, durationMs: performance.now() - started, httpStatus: res.httpStatus,
-          });
+          const ended: Mutable<AxisRequestEvent> = event('end', attempt);
+          ended.durationMs = performance.now() - started;
+          ended.httpStatus = res.httpStatus;
+          publishAxisRequest(ended);
         }
         return value;
       },
