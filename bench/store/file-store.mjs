@@ -3,8 +3,11 @@
 // writes of the same bytes (the entry's record file): open + write + fsync + close + rename,
 // one after the other. The writes are split into batches interleaved with the baseline's
 // batches. A third case, raw + fsync of the folder, is what a rename needs to be durable
-// itself: it is reported as its own row, without a target.
-import { open, mkdtemp, rename, rm, mkdir } from 'node:fs/promises';
+// itself: it is reported as its own row, without a target. Last, a context row: opening the
+// store again once its journal is folded (every entry a record file to read, check and index),
+// against reading and parsing the same files with readFileSync.
+import { readFileSync } from 'node:fs';
+import { open, mkdtemp, readdir, rename, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore } from '../../dist/index.js';
@@ -71,9 +74,25 @@ export default async function fileStore({ log }) {
     );
     await store.close();
     const per = (s) => ({ median: s.median / perBatch, min: s.min / perBatch, max: s.max / perBatch, runs: s.runs });
+    // Opening the store again: close() folded the journal, so every entry is now a record file
+    // that open reads, checks and indexes (a service restarting on a store with history).
+    const outboxDir = join(dir, 'store', 'outbox');
+    const files = (await readdir(outboxDir)).filter((f) => f.endsWith('.json'));
+    const o = await interleave(
+      {
+        'FileStore.open': async () => {
+          await (await FileStore.open({ dir: join(dir, 'store') })).close();
+        },
+        'readFileSync+JSON.parse': () => {
+          for (const f of files) JSON.parse(readFileSync(join(outboxDir, f), 'utf8'));
+        },
+      },
+      { repeats: batches, log, label: `open with ${files.length} records` },
+    );
     return [
       timeRow(`FileStore ${total} outbox writes (per write) vs write+fsync+rename`, per(t['FileStore.addOutbox']), per(t['write+fsync+rename']), { maxRatio: 1.5 }),
       timeRow(`FileStore ${total} outbox writes (per write) vs write+fsync+rename+fsync folder`, per(t['FileStore.addOutbox']), per(t['+ fsync folder'])),
+      timeRow(`FileStore open and close with ${files.length} outbox records vs readFileSync + JSON.parse of each record file`, o['FileStore.open'], o['readFileSync+JSON.parse']),
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -44,8 +44,10 @@ import {
  * Every record is held in memory (an outbox entry takes about 1.2 KB of heap), with indexes
  * for each lookup the connector makes per document (by DocumentId, by the received document
  * a status answers, the entries still to send and those still to hand over), so that a
- * document costs the same however much history the store holds. For a history of hundreds
- * of thousands of documents, or several workers, use {@link PostgresStore}.
+ * document costs the same however much history the store holds. Opening reads every record
+ * file, synchronously in slices of about 10 ms with the event loop let go between them: 5 000
+ * outbox records open in about 0.16 s on the benchmark machine, 20 000 in 0.5–0.7 s. For a
+ * history of hundreds of thousands of documents, or several workers, use {@link PostgresStore}.
  *
  * @example
  * ```ts

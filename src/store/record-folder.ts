@@ -5,7 +5,9 @@
  * @internal
  * @module
  */
-import { mkdir, readdir, readFile, rm } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import type { z } from 'zod';
 import { StoreError } from '../errors.js';
@@ -33,6 +35,9 @@ export function frozenCopy<T>(value: T): T {
   return freeze(structuredClone(value));
 }
 
+/** How long {@link RecordFolder.load} reads files before it lets the event loop run. */
+export const LOAD_SLICE_MS = 10;
+
 /** A folder of records of one kind. */
 export class RecordFolder<T extends { readonly id: string }, I extends string = never> {
   readonly #records = new Map<string, T>();
@@ -57,6 +62,11 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
 
   /**
    * Reads every record; leftover temporary files of an interrupted write are removed.
+   *
+   * The files are read synchronously, in slices of about {@link LOAD_SLICE_MS} with the event
+   * loop let go between slices: `fs/promises.readFile` takes several thread-pool round trips
+   * per file, and one after the other they made opening a store with 20 000 records take
+   * 6–7 s (mostly waiting), against about 0.3 s read synchronously.
    * @throws {StoreError} VDXP_STORE_CORRUPT for a record that is not valid JSON of its kind, or whose id is not its file name
    */
   async load(): Promise<void> {
@@ -69,7 +79,12 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
     } catch (e) {
       throw ioError('cannot list a store folder', e, this.#dir);
     }
+    let sliceStart = performance.now();
     for (const name of names) {
+      if (performance.now() - sliceStart >= LOAD_SLICE_MS) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        sliceStart = performance.now();
+      }
       const path = join(this.#dir, name);
       if (!name.endsWith('.json')) {
         if (name.endsWith('.tmp')) await rm(path, { force: true });
@@ -77,7 +92,7 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
       }
       let text: string;
       try {
-        text = await readFile(path, 'utf8');
+        text = readFileSync(path, 'utf8');
       } catch (e) {
         throw ioError('cannot read a record', e, path);
       }

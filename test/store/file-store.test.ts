@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, writeFile } from 'node:fs/promises';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
-import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { FileStore } from '../../src/store/file-store.js';
+import { LOAD_SLICE_MS } from '../../src/store/record-folder.js';
 import type { BlobInfo, NewOutboxEntry } from '../../src/store/store.js';
 import { builtLibrary } from '../helpers/built.js';
 import { projectRoot } from '../helpers/shared-fixtures.js';
@@ -239,6 +241,38 @@ describe('FileStore on open', () => {
     // a refused open does not leave the lock behind
     await writeFile(path, text);
     await (await FileStore.open({ dir })).close();
+  });
+
+  test('a record file that cannot be read is VDXP_STORE_IO, naming it', async () => {
+    await (await FileStore.open({ dir })).close();
+    await mkdir(join(dir, 'outbox', 'o1.json'));
+    await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_IO', location: join(dir, 'outbox', 'o1.json') }));
+    await rm(join(dir, 'outbox', 'o1.json'), { recursive: true });
+    await (await FileStore.open({ dir })).close();
+  });
+
+  test('reads its record files in slices, letting the event loop run between them', async () => {
+    const store = await FileStore.open({ dir, fsync: false });
+    const blob = await store.putBlob(Buffer.from('x'));
+    const ids = Array.from({ length: 40 }, (_, i) => `o${String(i).padStart(2, '0')}`);
+    await Promise.all(ids.map((id) => store.addOutbox(outboxEntry(id, blob))));
+    await store.close();
+    // a clock on which every reading is a whole slice later: each file ends a slice
+    let clock = 0;
+    const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += LOAD_SLICE_MS));
+    const yields = vi.spyOn(globalThis, 'setImmediate');
+    let again: FileStore;
+    let turns: number;
+    try {
+      again = await FileStore.open({ dir, fsync: false });
+    } finally {
+      turns = yields.mock.calls.length; // read before mockRestore, which clears the calls
+      now.mockRestore();
+      yields.mockRestore();
+    }
+    expect(turns).toBeGreaterThanOrEqual(ids.length);
+    expect((await again.listOutbox()).map((e) => e.id)).toEqual(ids);
+    await again.close();
   });
 
   test('refuses bad options and bad ids', async () => {
