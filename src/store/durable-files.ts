@@ -93,7 +93,8 @@ export interface StreamedFile {
 }
 
 /**
- * Streams chunks into `dir/name` (temporary file, fsync, rename, fsync folder), hashing and
+ * Streams chunks into `dir/name` (temporary file, fsync, rename, fsync folder — with
+ * `syncFolder: false` the rename is durable only once the caller fsyncs `dir`), hashing and
  * counting on the way. Nothing is left behind when the source fails, `maxBytes` is passed or
  * the signal aborts.
  * @throws {StoreError} VDXP_STORE_IO
@@ -104,6 +105,7 @@ export async function streamDurably(
   name: string,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   limits: { maxBytes?: number | undefined; signal?: AbortSignal | undefined },
+  how: { syncFolder?: boolean } = {},
 ): Promise<StreamedFile> {
   const tmp = join(target.tmpDir, `${randomUUID()}.tmp`);
   const hash = createHash('sha256');
@@ -131,7 +133,7 @@ export async function streamDurably(
       await handle.close();
     }
     await rename(tmp, join(dir, name));
-    if (target.fsync) await (target.folders ? target.folders.sync(dir) : syncDir(dir));
+    if (target.fsync && how.syncFolder !== false) await (target.folders ? target.folders.sync(dir) : syncDir(dir));
     return { size, sha256: hash.digest('hex') };
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);

@@ -13,8 +13,8 @@ export const FileStoreOptionsSchema = z.strictObject({
   /** fsync the journal (and blob files and folders) before a change resolves. Turn off only for throwaway stores. @defaultValue true */
   fsync: z.boolean().default(true),
   /**
-   * Size of a journal log after which it is folded into the record files (in the background,
-   * while changes go on into a new log). Larger: fewer file rewrites, a longer replay on open.
+   * Size of a journal log after which it is folded into the record folders (in the background,
+   * while changes go on into a new log). Larger: fewer segments written, a longer replay on open.
    * @defaultValue 8 MiB
    */
   compactAfterBytes: z.number().int().min(4096).max(1024 * 1024 * 1024).default(8 * 1024 * 1024),

@@ -1,7 +1,7 @@
 /**
  * The journal side of {@link FileStore}: changes queued, run in order against the staged
  * records, written as one journal line per batch (group commit), published once durable;
- * small blobs carried in the journal; logs folded into the record files (compaction) in the
+ * small blobs carried in the journal; logs folded into the record folders (compaction) in the
  * background, on open and on close. See `record-journal.ts` for the line format.
  * @internal
  * @module
@@ -66,7 +66,7 @@ export class JournaledRecords {
   }
 
   /**
-   * Reads every record file and replays the journal over them (dropping an unacknowledged
+   * Reads every record folder and replays the journal over them (dropping an unacknowledged
    * tail). Call {@link start} next.
    * @throws {StoreError} VDXP_STORE_CORRUPT, VDXP_STORE_IO
    */
@@ -90,7 +90,7 @@ export class JournaledRecords {
   }
 
   /**
-   * Opens a new log and folds the replayed ones into the record files.
+   * Opens a new log and folds the replayed ones into the record folders.
    * @throws {StoreError} VDXP_STORE_IO
    */
   async start(loaded: LoadedJournal): Promise<void> {
@@ -189,7 +189,7 @@ export class JournaledRecords {
     if (this.#journal!.size >= this.#compactAfterBytes && !this.#compaction) await this.#startCompaction();
   }
 
-  /** Starts a new log and folds the full one into the record files in the background. */
+  /** Starts a new log and folds the full one into the record folders in the background. */
   async #startCompaction(): Promise<void> {
     let old: string;
     try {
@@ -231,10 +231,11 @@ export class JournaledRecords {
   }
 
   /**
-   * Folds logs into the record files: writes the blobs they hold and the current version of
-   * every record they changed (at least as new as the logs), fsyncs each folder once, then
-   * deletes the logs and lets go of the blobs' bytes. A crash at any point leaves the logs,
-   * which replay over the files to the same result.
+   * Folds logs into the record folders: writes the blobs they hold, and per folder one segment
+   * with the current version of every record they changed (at least as new as the logs);
+   * fsyncs each folder once, then deletes the logs and lets go of the blobs' bytes. A crash at
+   * any point leaves the logs, which replay over the files to the same result. Last, a folder
+   * whose superseded lines have grown to half its bytes is rewritten as one segment.
    */
   async #compact(logs: readonly string[], dirty: Map<AnyFolder, Set<string>>, blobs: ReadonlySet<string>): Promise<void> {
     const jobs: (() => Promise<void>)[] = [];
@@ -245,10 +246,12 @@ export class JournaledRecords {
       if (blob) jobs.push(() => writeDurably(noFolderHandles, blobDir, ref, blob.data, { syncFolder: false }));
     }
     for (const [folder, ids] of dirty) {
+      const records: { readonly id: string }[] = [];
       for (const id of ids) {
         const record = folder.get(id);
-        if (record) jobs.push(() => folder.writeFile(record));
+        if (record) records.push(record);
       }
+      if (records.length > 0) jobs.push(() => folder.writeSegment(records));
     }
     let next = 0;
     await Promise.all(
@@ -263,11 +266,12 @@ export class JournaledRecords {
     for (const log of logs) await rm(log, { force: true });
     if (this.#target.fsync) await syncDir(this.#journalDir);
     for (const ref of blobs) this.#inlineBlobs.delete(ref);
+    for (const folder of dirty.keys()) await folder.rewriteIfWasteful();
   }
 
   /**
    * Waits for queued changes and a compaction under way, then folds the journal into the
-   * record files. Changes queued after this are refused.
+   * record folders. Changes queued after this are refused.
    * @throws {StoreError} VDXP_STORE_IO when the journal cannot be folded (it stays, and is replayed on the next open)
    */
   async close(): Promise<void> {

@@ -5,10 +5,10 @@
  * being written go into the next line together (group commit).
  *
  * A line is `<crc32 as 8 hex digits> <JSON>\n`, the JSON an array of `[folder, record]`
- * pairs: one line is one atomic batch. On open the lines are replayed over the record files;
+ * pairs: one line is one atomic batch. On open the lines are replayed over the record folders;
  * an incomplete or damaged **tail** of the last log is a write that was never acknowledged
  * (a crash before its `fdatasync` returned) and is dropped; a damaged line followed by a good
- * one is `VDXP_STORE_CORRUPT`, never skipped. Logs are folded into the record files
+ * one is `VDXP_STORE_CORRUPT`, never skipped. Logs are folded into the record folders
  * (compaction) in the background, on open and on close.
  * @internal
  * @module

@@ -5,6 +5,7 @@ import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FileStore } from '../../src/store/file-store.js';
 import type { BlobInfo, NewOutboxEntry } from '../../src/store/store.js';
+import { segmentFiles, segmentLines } from '../helpers/store-segments.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 const now = '2025-03-10T02:00:00.000Z';
@@ -31,7 +32,7 @@ afterEach(async () => {
 
 /**
  * Opens a store, adds `ids`, and copies the folder while the store is still open (the state a
- * crash leaves: the journal not yet folded into record files); the copy's lock is dropped, as
+ * crash leaves: the journal not yet folded into the record folders); the copy's lock is dropped, as
  * if its process were gone. Returns the copy's current log.
  */
 async function crashedCopy(ids: string[]): Promise<{ log: string; blob: BlobInfo }> {
@@ -45,14 +46,15 @@ async function crashedCopy(ids: string[]): Promise<{ log: string; blob: BlobInfo
 }
 
 describe('FileStore journal', () => {
-  test('a crash leaves the changes in the journal; the next open replays them and folds them into record files', async () => {
+  test('a crash leaves the changes in the journal; the next open replays them and folds them into a segment', async () => {
     const { log } = await crashedCopy(['o1', 'o2']);
     expect((await readFile(log, 'utf8')).trim().split('\n')).toHaveLength(3); // the blob, o1, o2
     expect(await readdir(join(copy, 'outbox'))).toEqual([]);
     const store = await FileStore.open({ dir: copy });
     expect((await store.listOutbox()).map((e) => e.id)).toEqual(['o1', 'o2']);
-    // folded on open: record files written, the old log gone, a fresh one open
-    expect((await readdir(join(copy, 'outbox'))).sort()).toEqual(['o1.json', 'o2.json']);
+    // folded on open: one segment written, the old log gone, a fresh one open
+    expect(await readdir(join(copy, 'outbox'))).toEqual(['seg-000000000001.jsonl']);
+    expect((await segmentLines(join(copy, 'outbox'))).map((r) => r.id)).toEqual(['o1', 'o2']);
     expect(await readdir(join(copy, 'journal'))).toEqual(['000000000002.log']);
     await store.close();
     expect(await readdir(join(copy, 'journal'))).toEqual([]);
@@ -115,13 +117,14 @@ describe('FileStore journal', () => {
     await again.close();
   });
 
-  test('a full log is folded into the record files in the background while changes go on', async () => {
+  test('a full log is folded into a segment in the background while changes go on', async () => {
     const store = await FileStore.open({ dir, compactAfterBytes: 4096 });
     const blob = await store.putBlob(Buffer.from('x'));
     for (let i = 0; i < 40; i++) await store.addOutbox(entry(`f${String(i).padStart(2, '0')}`, blob));
-    // wait for the background compactions to finish: the first records reach their files
-    for (let i = 0; i < 200 && !(await readdir(join(dir, 'outbox'))).includes('f00.json'); i++) await new Promise((r) => setTimeout(r, 10));
-    expect(await readdir(join(dir, 'outbox'))).toContain('f00.json');
+    // wait for a background compaction to finish: the first records reach a segment
+    const folded = async () => (await segmentLines(join(dir, 'outbox'))).some((r) => r.id === 'f00');
+    for (let i = 0; i < 200 && !(await folded()); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(await folded()).toBe(true);
     const logs = await readdir(join(dir, 'journal'));
     expect(logs.length).toBeGreaterThanOrEqual(1);
     expect(logs[0]).not.toBe('000000000001.log');
@@ -162,6 +165,51 @@ describe('FileStore journal', () => {
     const [, blob] = changes![0]!;
     await writeFile(log, line([['blobs', { ...blob, data: Buffer.from('y').toString('base64') }]]) + line([['marks', { id: 'm1', key: 'k', at: now }]]));
     await expect(FileStore.open({ dir: copy })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+  });
+
+  test('each fold writes one segment per folder; a folder whose superseded lines reach half its bytes is rewritten as one', async () => {
+    const store = await FileStore.open({ dir, compactAfterBytes: 4096 });
+    const blob = await store.putBlob(Buffer.from('x'));
+    const ids = Array.from({ length: 8 }, (_, i) => `r${i}`);
+    for (const id of ids) await store.addOutbox(entry(id, blob));
+    let most = 0;
+    for (let round = 1; round <= 30; round++) {
+      for (const id of ids) await store.updateOutbox(id, { attempts: round });
+      most = Math.max(most, (await segmentFiles(join(dir, 'outbox'))).length);
+    }
+    await store.close();
+    const files = await segmentFiles(join(dir, 'outbox'));
+    // every fold rewrote all eight records: the old lines were superseded at once, so the
+    // folder never held more than the rewritten segment, the fold's segment and one more
+    expect(most).toBeLessThanOrEqual(3);
+    expect(files.length).toBeLessThanOrEqual(2);
+    expect(Number(files.at(-1)!.slice(4, 16))).toBeGreaterThan(10); // many segments were written, and the older deleted
+    const lines = await segmentLines(join(dir, 'outbox'));
+    for (const id of ids) expect(lines.filter((r) => r.id === id).at(-1)).toMatchObject({ attempts: 30, version: 31 });
+    const again = await FileStore.open({ dir });
+    expect((await again.listOutbox()).map((e) => [e.id, e.attempts, e.version])).toEqual(ids.map((id) => [id, 30, 31]));
+    await again.close();
+  });
+
+  test('record files of earlier versions are read as the oldest lines, and go at the first rewrite', async () => {
+    const store = await FileStore.open({ dir });
+    const blob = await store.putBlob(Buffer.from('x'));
+    await store.addOutbox(entry('o1', blob));
+    await store.close();
+    const record = (id: string, patch: object) => JSON.stringify({ ...entry(id, blob), version: 1, state: 'pending', attempts: 0, ...patch });
+    // o1 also in an old record file (older than every segment: the segment's line wins)
+    await writeFile(join(dir, 'outbox', 'o1.json'), record('o1', { state: 'failed', version: 7 }));
+    await writeFile(join(dir, 'outbox', 'l1.json'), record('l1', { attempts: 2 }));
+    let again = await FileStore.open({ dir, compactAfterBytes: 4096 });
+    expect(await again.getOutbox('o1')).toMatchObject({ state: 'pending', version: 1 });
+    expect(await again.getOutbox('l1')).toMatchObject({ attempts: 2 });
+    // changes supersede the old files' lines until the folder is rewritten: the files go
+    for (let round = 1; round <= 10; round++) for (const id of ['o1', 'l1']) await again.updateOutbox(id, { attempts: 10 + round });
+    await again.close();
+    expect((await readdir(join(dir, 'outbox'))).filter((n) => n.endsWith('.json'))).toEqual([]);
+    again = await FileStore.open({ dir });
+    expect((await again.listOutbox()).map((e) => [e.id, e.attempts])).toEqual([['l1', 20], ['o1', 20]]);
+    await again.close();
   });
 
   test('compactAfterBytes is checked', async () => {

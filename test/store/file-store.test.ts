@@ -9,6 +9,7 @@ import { FileStore } from '../../src/store/file-store.js';
 import { LOAD_SLICE_MS } from '../../src/store/record-folder.js';
 import type { BlobInfo, NewOutboxEntry } from '../../src/store/store.js';
 import { builtLibrary } from '../helpers/built.js';
+import { segmentFiles, segmentLines } from '../helpers/store-segments.js';
 import { projectRoot } from '../helpers/shared-fixtures.js';
 
 const writer = join(projectRoot, 'test', 'fixtures', 'store', 'store-writer.mjs');
@@ -169,8 +170,8 @@ describe('FileStore leases', () => {
     expect(lines).toHaveLength(3);
     expect(JSON.parse(lines[2]!.slice(9))).toEqual([['outbox', expect.objectContaining({ id: 'o1', state: 'sending', version: 3, lease: expect.objectContaining({ workerId: 'w1' }) })]]);
     await store.close();
-    // closed: the journal is folded into the record file
-    expect(JSON.parse(await readFile(join(dir, 'outbox', 'o1.json'), 'utf8'))).toMatchObject({ state: 'sending', version: 3 });
+    // closed: the journal is folded into a segment of the outbox folder
+    expect(await segmentLines(join(dir, 'outbox'))).toEqual([expect.objectContaining({ id: 'o1', state: 'sending', version: 3 })]);
     expect(await readdir(join(dir, 'journal'))).toEqual([]);
   });
 });
@@ -225,21 +226,29 @@ describe('FileStore on open', () => {
     await again.close();
   });
 
-  test('a record that is not JSON is VDXP_STORE_CORRUPT, not skipped', async () => {
+  test('a record that is not JSON of its kind is VDXP_STORE_CORRUPT, not skipped', async () => {
     const store = await FileStore.open({ dir });
     const blob = await store.putBlob(Buffer.from('x'));
     await store.addOutbox(outboxEntry('o1', blob));
+    await store.addOutbox(outboxEntry('o2', blob));
     await store.close();
-    const path = join(dir, 'outbox', 'o1.json');
+    const [segment] = await segmentFiles(join(dir, 'outbox'));
+    const path = join(dir, 'outbox', segment!);
     const text = await readFile(path, 'utf8');
-    await writeFile(path, text.slice(0, text.length - 5));
+    const [first, second] = text.split('\n');
+    // a segment is written whole (temporary file, fsync, rename): a torn end is damage, not a tail
+    await writeFile(path, text.slice(0, -5));
     await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
-    await writeFile(path, JSON.stringify({ ...JSON.parse(text), state: 'lost' }));
+    await writeFile(path, `${first}\n{"id":"o2",\n`);
+    await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining('line 2 of segment') }));
+    await writeFile(path, `${first}\n${JSON.stringify({ ...JSON.parse(second!), state: 'lost' })}\n`);
     await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
-    await writeFile(path, JSON.stringify({ ...JSON.parse(text), id: 'o2' }));
-    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
-    // a refused open does not leave the lock behind
     await writeFile(path, text);
+    // a record file (the layout of earlier versions) must carry its own id
+    await writeFile(join(dir, 'outbox', 'o3.json'), second!);
+    await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining('carries another id') }));
+    // a refused open does not leave the lock behind
+    await rm(join(dir, 'outbox', 'o3.json'));
     await (await FileStore.open({ dir })).close();
   });
 
