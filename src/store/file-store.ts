@@ -39,8 +39,10 @@ import {
  * folder is rewritten as one segment and its older files deleted. (Earlier versions wrote one
  * file per record, `<id>.json`: such files are read as the oldest lines and go at the first
  * rewrite.) On open, temporary files are discarded and every record and journal line is checked (a
- * corrupt one is `VDXP_STORE_CORRUPT`, never skipped). Blobs are written durably on their own
- * (temporary file, fsync, rename, folder fsync). One process at a time: `LOCK` holds pid, host
+ * corrupt one is `VDXP_STORE_CORRUPT`, never skipped). A blob over 64 KiB is written durably
+ * on its own (temporary file, fsync, rename, folder fsync); smaller ones ride in the journal,
+ * and each fold writes those it holds as one pack (`blobs/pack-<sequence>.bin` and its index,
+ * `.idx`) with three fsyncs in all. One process at a time: `LOCK` holds pid, host
  * and start time; a lock whose process is gone is taken over, and so are the leases its
  * workers held (work claimed by a killed process is claimable at once). Indexes live in
  * memory, and so do leases: a claim writes nothing (a lease on disk could only be dropped on
@@ -200,9 +202,10 @@ export class FileStore implements Store {
 
   /**
    * Stores bytes. A blob of up to 64 KiB goes into the journal with the next batch (one
-   * `fdatasync` shared with the changes around it) and reaches its own file when the journal
-   * is compacted; a larger one is written to its own file (temporary file, fsync, rename,
-   * folder fsync). Either way it is durable when the promise resolves.
+   * `fdatasync` shared with the changes around it) and, when the journal is folded, into a
+   * pack with the other small blobs of that fold; a larger one is written to its own file
+   * (temporary file, fsync, rename, folder fsync). Either way it is durable when the promise
+   * resolves.
    */
   async putBlob(source: Uint8Array | AsyncIterable<Uint8Array>, options: PutBlobOptions = {}): Promise<BlobInfo> {
     this.#open();
@@ -256,7 +259,7 @@ export class FileStore implements Store {
     assertStoreId(ref, 'openBlob');
     const inline = this.#records.inlineBlob(ref);
     if (inline) return Readable.from([inline]);
-    return openBlobFile(join(this.#dir, 'blobs'), ref);
+    return this.#records.packedBlob(ref) ?? openBlobFile(join(this.#dir, 'blobs'), ref);
   }
 
   // --- outbox -------------------------------------------------------------------------------

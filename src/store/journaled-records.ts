@@ -1,16 +1,19 @@
 /**
  * The journal side of {@link FileStore}: changes queued, run in order against the staged
  * records, written as one journal line per batch (group commit), published once durable;
- * small blobs carried in the journal; logs folded into the record folders (compaction) in the
- * background, on open and on close. See `record-journal.ts` for the line format.
+ * small blobs carried in the journal; logs folded into the record folders and the blob packs
+ * (compaction) in the background, on open and on close. See `record-journal.ts` for the line
+ * format, `record-folder.ts` for segments and `blob-packs.ts` for packs.
  * @internal
  * @module
  */
 import { createHash } from 'node:crypto';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { StoreError } from '../errors.js';
-import { syncDir, writeDurably, type DurableTarget } from './durable-files.js';
+import { BlobPacks } from './blob-packs.js';
+import { syncDir, type DurableTarget } from './durable-files.js';
 import type { RecordFolder } from './record-folder.js';
 import { RecordJournal, readJournal, type JournalChange } from './record-journal.js';
 import { STORE_ID_PATTERN } from './store.js';
@@ -29,6 +32,7 @@ export class JournaledRecords {
   readonly #target: DurableTarget;
   readonly #journalDir: string;
   readonly #blobDir: string;
+  readonly #packs: BlobPacks;
   readonly #compactAfterBytes: number;
   readonly #onDiscard: () => void;
   #journal: RecordJournal | undefined;
@@ -61,6 +65,7 @@ export class JournaledRecords {
     this.#target = options.target;
     this.#journalDir = join(options.dir, 'journal');
     this.#blobDir = join(options.dir, 'blobs');
+    this.#packs = new BlobPacks(this.#blobDir, options.target);
     this.#compactAfterBytes = options.compactAfterBytes;
     this.#onDiscard = options.onDiscard;
   }
@@ -72,6 +77,7 @@ export class JournaledRecords {
    */
   async load(): Promise<LoadedJournal> {
     for (const folder of this.#folders.values()) await folder.load();
+    await this.#packs.load();
     const journal = await readJournal(this.#journalDir);
     for (const batch of journal.batches) {
       for (const [name, value] of batch) {
@@ -106,6 +112,11 @@ export class JournaledRecords {
   /** The bytes of a blob still held in the journal, if `ref` is one. */
   inlineBlob(ref: string): Buffer | undefined {
     return this.#inlineBlobs.get(ref)?.data;
+  }
+
+  /** The bytes of a small blob in a pack (its journal folded), if `ref` is one. */
+  packedBlob(ref: string): Readable | undefined {
+    return this.#packs.open(ref);
   }
 
   /**
@@ -231,7 +242,7 @@ export class JournaledRecords {
   }
 
   /**
-   * Folds logs into the record folders: writes the blobs they hold, and per folder one segment
+   * Folds logs into the record folders: writes the blobs they hold as one pack, and per folder one segment
    * with the current version of every record they changed (at least as new as the logs);
    * fsyncs each folder once, then deletes the logs and lets go of the blobs' bytes. A crash at
    * any point leaves the logs, which replay over the files to the same result. Last, a folder
@@ -239,12 +250,12 @@ export class JournaledRecords {
    */
   async #compact(logs: readonly string[], dirty: Map<AnyFolder, Set<string>>, blobs: ReadonlySet<string>): Promise<void> {
     const jobs: (() => Promise<void>)[] = [];
-    const blobDir = this.#blobDir;
-    const noFolderHandles = { ...this.#target, folders: undefined };
+    const packed: InlineBlob[] = [];
     for (const ref of blobs) {
       const blob = this.#inlineBlobs.get(ref);
-      if (blob) jobs.push(() => writeDurably(noFolderHandles, blobDir, ref, blob.data, { syncFolder: false }));
+      if (blob) packed.push(blob);
     }
+    if (packed.length > 0) jobs.push(() => this.#packs.write(packed));
     for (const [folder, ids] of dirty) {
       const records: { readonly id: string }[] = [];
       for (const id of ids) {
@@ -253,14 +264,10 @@ export class JournaledRecords {
       }
       if (records.length > 0) jobs.push(() => folder.writeSegment(records));
     }
-    let next = 0;
-    await Promise.all(
-      Array.from({ length: Math.min(COMPACTION_WRITERS, jobs.length) }, async () => {
-        while (next < jobs.length) await jobs[next++]!();
-      }),
-    );
+    // at most a pack and a segment per folder: written side by side
+    await Promise.all(jobs.map((job) => job()));
     if (this.#target.fsync) {
-      if (blobs.size > 0) await syncDir(blobDir);
+      if (packed.length > 0) await syncDir(this.#blobDir);
       for (const folder of dirty.keys()) await syncDir(folder.dir);
     }
     for (const log of logs) await rm(log, { force: true });
@@ -317,6 +324,3 @@ function inlineBlobOf(value: { readonly id: string }, location: string): InlineB
   }
   return { ref: v.id as string, size: data.byteLength, sha256: v.sha256 as string, data };
 }
-
-/** Record files written at once during a compaction. */
-const COMPACTION_WRITERS = 8;

@@ -134,7 +134,7 @@ describe('FileStore journal', () => {
     await again.close();
   });
 
-  test('a small blob travels in the journal, reads back at once, and reaches its own file on compaction', async () => {
+  test('a small blob travels in the journal, reads back at once, and reaches a pack on compaction', async () => {
     const store = await FileStore.open({ dir });
     const small = await store.putBlob(Buffer.from('công văn'));
     async function* chunks(parts: Uint8Array[]): AsyncGenerator<Uint8Array> {
@@ -152,9 +152,56 @@ describe('FileStore journal', () => {
     await expect(store.putBlob(chunks([Buffer.from('123'), Buffer.from('45')]), { maxBytes: 4 })).rejects.toThrow(code('VDXP_STORE_IO'));
     await expect(store.putBlob(chunks(['text' as never]))).rejects.toThrow(code('VDXP_STORE_IO'));
     await store.close();
-    expect((await readdir(join(dir, 'blobs'))).sort()).toEqual([big.ref, small.ref, streamed.ref].sort());
+    // the two small blobs: one pack and its index, each line where its bytes are
+    expect((await readdir(join(dir, 'blobs'))).sort()).toEqual([big.ref, 'pack-000000000001.bin', 'pack-000000000001.idx'].sort());
+    const index = (await readFile(join(dir, 'blobs', 'pack-000000000001.idx'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { ref: string; offset: number; size: number });
+    expect(index.map((e) => [e.ref, e.size]).sort()).toEqual([[small.ref, small.size], [streamed.ref, 2]].sort());
+    expect((await readFile(join(dir, 'blobs', 'pack-000000000001.bin'))).byteLength).toBe(small.size + 2);
     const again = await FileStore.open({ dir });
     expect(Buffer.concat(await (await again.openBlob(small.ref)).toArray()).toString()).toBe('công văn');
+    expect(Buffer.concat(await (await again.openBlob(streamed.ref)).toArray()).toString()).toBe('ab');
+    expect(Buffer.concat(await (await again.openBlob(big.ref)).toArray())).toHaveLength(80_000);
+    await again.close();
+  });
+
+  test('many small blobs over several folds: each reads back its own bytes from its pack', async () => {
+    const store = await FileStore.open({ dir, compactAfterBytes: 64 * 1024 });
+    const blobs = [];
+    for (let i = 0; i < 60; i++) blobs.push({ info: await store.putBlob(Buffer.alloc(3000 + i, i)), fill: i });
+    blobs.push({ info: await store.putBlob(Buffer.alloc(0)), fill: -1 });
+    await store.close();
+    const packs = (await readdir(join(dir, 'blobs'))).filter((n) => n.endsWith('.bin'));
+    expect(packs.length).toBeGreaterThan(1);
+    const again = await FileStore.open({ dir });
+    for (const { info, fill } of blobs) {
+      const bytes = Buffer.concat(await (await again.openBlob(info.ref)).toArray());
+      expect(bytes).toEqual(fill < 0 ? Buffer.alloc(0) : Buffer.alloc(3000 + fill, fill));
+    }
+    await again.close();
+  });
+
+  test('a pack index whose pack is missing or too short, or with a malformed line, is VDXP_STORE_CORRUPT; a pack without its index is removed', async () => {
+    const store = await FileStore.open({ dir });
+    const blob = await store.putBlob(Buffer.from('tờ trình'));
+    await store.close();
+    const bin = join(dir, 'blobs', 'pack-000000000001.bin');
+    const idx = join(dir, 'blobs', 'pack-000000000001.idx');
+    const [bytes, index] = [await readFile(bin), await readFile(idx, 'utf8')];
+    await writeFile(bin, bytes.subarray(0, 3));
+    await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining('points past its pack') }));
+    await rm(bin);
+    await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining('is missing') }));
+    await writeFile(bin, bytes);
+    await writeFile(idx, index.replace(/"offset":0/, '"offset":-1'));
+    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+    await writeFile(idx, index.trimEnd());
+    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
+    await writeFile(idx, index);
+    // a fold cut short after its pack: the pack goes, the blobs it held are still in the journal
+    await writeFile(join(dir, 'blobs', 'pack-000000000002.bin'), 'half a fold');
+    const again = await FileStore.open({ dir });
+    expect(await readdir(join(dir, 'blobs'))).toEqual(['pack-000000000001.bin', 'pack-000000000001.idx']);
+    expect(Buffer.concat(await (await again.openBlob(blob.ref)).toArray()).toString()).toBe('tờ trình');
     await again.close();
   });
 
