@@ -35,8 +35,9 @@ import {
  * holds no journal: each fold writes, per folder it changed, one **segment**
  * (`seg-<sequence>.jsonl`, the current version of each changed record, one JSON record per
  * line) with a temporary file, one fsync, a rename and one folder fsync. A later segment's
- * line supersedes an earlier one; once superseded lines make up half of a folder's bytes, the
- * folder is rewritten as one segment and its older files deleted. (Earlier versions wrote one
+ * line supersedes an earlier one; once superseded lines make up half of a folder's bytes, or
+ * it holds more than 64 files, the folder is rewritten as one segment and its older files
+ * deleted. (Earlier versions wrote one
  * file per record, `<id>.json`: such files are read as the oldest lines and go at the first
  * rewrite.) On open, temporary files are discarded and every record and journal line is checked (a
  * corrupt one is `VDXP_STORE_CORRUPT`, never skipped). A blob over 64 KiB is written durably

@@ -4,9 +4,10 @@
  * writes the current version of every record a folded log changed as one **segment**
  * (`seg-<sequence>.jsonl`, one record per line) with one fsync, instead of one file and one
  * fsync per record. A later segment's line supersedes an earlier one; once superseded lines
- * make up half of what the folder holds, the folder is rewritten as one segment and the older
- * files are deleted. Record files of earlier versions (`<id>.json`, one per record) are read
- * first, as the oldest lines, and go at the first rewrite.
+ * make up half of what the folder holds, or it holds more than {@link MAX_FOLDER_FILES} files,
+ * the folder is rewritten as one segment and the older files are deleted. Record files of
+ * earlier versions (`<id>.json`, one per record) are read first, as the oldest lines, and go
+ * at the first rewrite.
  * @internal
  * @module
  */
@@ -24,6 +25,12 @@ const NEWLINE = 0x0a;
 const segmentName = (seq: number): string => `seg-${String(seq).padStart(12, '0')}.jsonl`;
 /** Segment bytes handed to the file at a time. */
 const SEGMENT_CHUNK_BYTES = 256 * 1024;
+/**
+ * Files a folder may hold before it is rewritten as one segment even with few superseded
+ * lines (records that never change after their first fold would otherwise add a file per fold
+ * for ever; a folder of record files from an earlier version is rewritten at its first fold).
+ */
+export const MAX_FOLDER_FILES = 64;
 
 /** Deep-freezes a plain record so that callers cannot change the stored copy. */
 export function freeze<T>(value: T): T {
@@ -194,14 +201,15 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
   }
 
   /**
-   * When superseded lines make up at least half of the folder's bytes on disk: writes every
-   * record as one segment, fsyncs the folder, and deletes the older files.
+   * When superseded lines make up at least half of the folder's bytes on disk, or the folder
+   * holds more than {@link MAX_FOLDER_FILES} files: writes every record as one segment, fsyncs
+   * the folder, and deletes the older files.
    * @returns whether it rewrote the folder
    * @throws {StoreError} VDXP_STORE_IO
    */
   async rewriteIfWasteful(): Promise<boolean> {
     const { files, bytes, liveBytes } = this.diskUsage;
-    if (files < 2 || bytes < 2 * liveBytes) return false;
+    if (files < 2 || (bytes < 2 * liveBytes && files <= MAX_FOLDER_FILES)) return false;
     const older = [...this.#files.keys()];
     await this.writeSegment(this.values());
     if (this.#target.fsync) await syncDir(this.#dir);

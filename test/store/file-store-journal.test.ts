@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FileStore } from '../../src/store/file-store.js';
+import { MAX_FOLDER_FILES } from '../../src/store/record-folder.js';
 import type { BlobInfo, NewOutboxEntry } from '../../src/store/store.js';
 import { segmentFiles, segmentLines } from '../helpers/store-segments.js';
 
@@ -234,6 +235,24 @@ describe('FileStore journal', () => {
     expect(onDisk).toBeLessThan(2 * live);
     const again = await FileStore.open({ dir });
     expect((await again.listOutbox()).map((e) => [e.id, e.attempts, e.version])).toEqual(ids.map((id) => [id, 30, 31]));
+    await again.close();
+  });
+
+  test('records that never change after their first fold still leave at most MAX_FOLDER_FILES + 1 segments', async () => {
+    const store = await FileStore.open({ dir, fsync: false, compactAfterBytes: 4096 });
+    const blob = await store.putBlob(Buffer.from('x'));
+    let most = 0;
+    for (let i = 0; i < 1000; i++) {
+      await store.addOutbox(entry(`n${String(i).padStart(3, '0')}`, blob));
+      if (i % 20 === 0) most = Math.max(most, (await segmentFiles(join(dir, 'outbox'))).length);
+    }
+    await store.close();
+    const files = await segmentFiles(join(dir, 'outbox'));
+    expect(Number(files.at(-1)!.slice(4, 16))).toBeGreaterThan(MAX_FOLDER_FILES + 10); // more folds than the cap
+    expect(most).toBeLessThanOrEqual(MAX_FOLDER_FILES + 2); // the cap, the fold's segment, a rewrite under way
+    expect(files.length).toBeLessThanOrEqual(MAX_FOLDER_FILES + 1);
+    const again = await FileStore.open({ dir });
+    expect(await again.listOutbox()).toHaveLength(1000);
     await again.close();
   });
 

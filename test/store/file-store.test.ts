@@ -31,8 +31,8 @@ afterEach(async () => {
 });
 
 /** Starts the writer child; resolves with it and a live list of its output lines. */
-function startChild(entry: string, mode: 'write' | 'hold'): { child: ChildProcess; lines: string[]; waitFor: (pred: (l: string[]) => boolean) => Promise<void> } {
-  const child = spawn(process.execPath, [writer, entry, dir, mode], { stdio: ['ignore', 'pipe', 'pipe'] });
+function startChild(entry: string, mode: 'write' | 'hold', compactAfterBytes?: number): { child: ChildProcess; lines: string[]; waitFor: (pred: (l: string[]) => boolean) => Promise<void> } {
+  const child = spawn(process.execPath, [writer, entry, dir, mode, ...(compactAfterBytes ? [String(compactAfterBytes)] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let buffered = '';
   let stderr = '';
@@ -79,8 +79,9 @@ describe('FileStore survives kill -9', () => {
   }, 180_000);
 
   test('a writer killed with SIGKILL mid-write leaves no torn record, and every resolved change is there', async () => {
-    for (const stopAfter of [7, 23, 41]) {
-      const { child, lines, waitFor } = startChild(entry, 'write');
+    // the last two writers fold their journal every few changes (segments, packs, rewrites)
+    for (const [stopAfter, compactAfterBytes] of [[7, undefined], [23, 16_384], [41, 8_192], [60, 4_096]] as const) {
+      const { child, lines, waitFor } = startChild(entry, 'write', compactAfterBytes);
       await waitFor((l) => l.length >= stopAfter);
       await killed(child);
       // the lock of the dead writer is stale: the store opens
