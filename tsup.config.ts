@@ -16,10 +16,16 @@ export default defineConfig([
     define,
   },
   {
-    entry: { 'cli/main': 'src/cli/main.ts' },
+    entry: { main: 'src/cli/main.ts' },
+    outDir: 'dist/cli',
     format: ['esm'],
     sourcemap: true,
     clean: false,
+    // each command's module in chunks of its own (dist/cli/chunks/), loaded when the command runs
+    splitting: true,
+    esbuildOptions(options) {
+      options.chunkNames = 'chunks/[name]-[hash]';
+    },
     target: 'node20',
     banner: { js: '#!/usr/bin/env node' },
     define,

@@ -5,8 +5,8 @@
  */
 import { pathToFileURL } from 'node:url';
 import { realpathSync } from 'node:fs';
-import type { CliCommand, CliIo } from './command.js';
-import { commands } from './commands/index.js';
+import type { CliIo } from './command.js';
+import { commands, type CommandEntry } from './commands/index.js';
 import { EXIT, printError } from './output.js';
 
 function usage(): string {
@@ -24,11 +24,11 @@ function usage(): string {
   ].join('\n');
 }
 
-function findCommand(argv: string[]): { command: CliCommand; rest: string[] } | undefined {
-  let best: { command: CliCommand; rest: string[] } | undefined;
+function findCommand(argv: string[]): { entry: CommandEntry; rest: string[] } | undefined {
+  let best: { entry: CommandEntry; rest: string[] } | undefined;
   for (const c of commands) {
-    if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.command.path.length)) {
-      best = { command: c, rest: argv.slice(c.path.length) };
+    if (c.path.every((w, i) => argv[i] === w) && (!best || c.path.length > best.entry.path.length)) {
+      best = { entry: c, rest: argv.slice(c.path.length) };
     }
   }
   return best;
@@ -49,12 +49,13 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
     io.stderr.write(`VDXP_CLI_USAGE: unknown command ${JSON.stringify(argv.join(' '))}\nhint: run vdxp --help for the list\n`);
     return EXIT.error;
   }
-  if (found.rest.includes('--help') || found.rest.includes('-h')) {
-    io.stdout.write(found.command.help.endsWith('\n') ? found.command.help : found.command.help + '\n');
-    return EXIT.ok;
-  }
   try {
-    return await found.command.run(found.rest, io);
+    const command = await found.entry.load();
+    if (found.rest.includes('--help') || found.rest.includes('-h')) {
+      io.stdout.write(command.help.endsWith('\n') ? command.help : command.help + '\n');
+      return EXIT.ok;
+    }
+    return await command.run(found.rest, io);
   } catch (e) {
     return printError(io, e);
   }
