@@ -13,6 +13,8 @@
 // CHAOS_TIMEOUT_MS (240000), CHAOS_PG_URL or VDXP_TEST_PG_URL (postgres; else a temporary
 // cluster is started when PostgreSQL is installed), CHAOS_KEEP=1 (keep the work folder),
 // CHAOS_KILLS=0 (faults only, no kills: to tell the two apart when something fails),
+// CHAOS_COMPACT_BYTES (FileStore's compactAfterBytes; small values fold the journal into
+// segments and blob packs every few documents, so that kills land in folds too),
 // CHAOS_DEBUG=1 (each worker prints its store's waiting inbox and outbox states every 3 s).
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -76,7 +78,8 @@ if (storeKind === 'postgres') {
     }
   };
 } else {
-  storeFor = (side) => ({ kind: 'file', dir: join(work, `${side}-store`) });
+  const compactAfterBytes = int(process.env.CHAOS_COMPACT_BYTES, 0);
+  storeFor = (side) => ({ kind: 'file', dir: join(work, `${side}-store`), ...(compactAfterBytes > 0 ? { compactAfterBytes } : {}) });
 }
 
 // --- the axis ------------------------------------------------------------------------------

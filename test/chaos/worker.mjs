@@ -22,7 +22,7 @@ const say = (line) => process.stdout.write(`[${spec.workerId} ${new Date().toISO
 const store =
   spec.store.kind === 'postgres'
     ? await lib.PostgresStore.open({ url: spec.store.url, schema: spec.store.schema, maxConnections: 4 })
-    : await lib.FileStore.open({ dir: spec.store.dir });
+    : await lib.FileStore.open({ dir: spec.store.dir, ...(spec.store.compactAfterBytes ? { compactAfterBytes: spec.store.compactAfterBytes } : {}) });
 
 const me = AGENCIES[spec.role];
 const connector = new lib.Connector({
