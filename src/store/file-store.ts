@@ -37,14 +37,14 @@ import {
  * line) with a temporary file, one fsync, a rename and one folder fsync. A later segment's
  * line supersedes an earlier one; once superseded lines make up half of a folder's bytes, or
  * it holds more than 64 files, the folder is rewritten as one segment and its older files
- * deleted. (Earlier versions wrote one
- * file per record, `<id>.json`: such files are read as the oldest lines and go at the first
- * rewrite.) On open, temporary files are discarded and every record and journal line is checked (a
- * corrupt one is `VDXP_STORE_CORRUPT`, never skipped). A blob over 64 KiB is written durably
- * on its own (temporary file, fsync, rename, folder fsync); smaller ones ride in the journal,
- * and each fold writes those it holds as one pack (`blobs/pack-<sequence>.bin` and its index,
- * `.idx`) with three fsyncs in all. One process at a time: `LOCK` holds pid, host
- * and start time; a lock whose process is gone is taken over, and so are the leases its
+ * deleted. (Earlier versions wrote one file per record, `<id>.json`: such files are read as
+ * the oldest lines and go at the first rewrite.) On open, temporary files are discarded and
+ * every record and journal line is checked (a corrupt one is `VDXP_STORE_CORRUPT`, never
+ * skipped). A blob over 64 KiB is written durably on its own (temporary file, fsync,
+ * rename, folder fsync); smaller ones ride in the journal, and each fold writes those it holds
+ * as one pack (`blobs/pack-<sequence>.bin` and its index, `.idx`) with three fsyncs in all.
+ * One process at a time: `LOCK` holds pid, host and start time; a lock whose process is gone
+ * is taken over, and so are the leases its
  * workers held (work claimed by a killed process is claimable at once). Indexes live in
  * memory, and so do leases: a claim writes nothing (a lease on disk could only be dropped on
  * the next open), it rides along with the record's next durable change.
