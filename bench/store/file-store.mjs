@@ -5,13 +5,16 @@
 // batches. A third case, raw + fsync of the folder, is what a rename needs to be durable
 // itself: it is reported as its own row, without a target. Last, a context row: opening the
 // store again once its journal is folded (every entry a line of a segment to read, check and
-// index), against reading the same files with readFileSync and parsing each line.
+// index), against reading the same files with readFileSync and parsing each line; and closing
+// a store whose journal holds BENCH_FOLD_RECORDS (2000) changed records, against writing their
+// lines to one file durably.
 import { readFileSync } from 'node:fs';
 import { open, mkdtemp, readdir, rename, rm, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { FileStore } from '../../dist/index.js';
-import { envNumber, interleave, repeats, timeRow } from '../harness.mjs';
+import { envNumber, fmtMs, interleave, repeats, stats, timeRow } from '../harness.mjs';
 
 /** @returns {Promise<import('../harness.mjs').BenchResult[]>} */
 export default async function fileStore({ log }) {
@@ -100,10 +103,47 @@ export default async function fileStore({ log }) {
       },
       { repeats: batches, log, label: `open with ${records} records in ${files.length} files` },
     );
+    // Closing a store whose journal holds BENCH_FOLD_RECORDS changed records (a service
+    // stopping; a background fold does the same work): the fold that writes them, against
+    // writing the same records' JSON lines to one file durably (write, fsync, rename, folder
+    // fsync), the least that makes them durable outside the journal. A fresh store per
+    // repeat, filled (untimed) with the records added 100 at a time.
+    const foldRecords = Math.round(envNumber('BENCH_FOLD_RECORDS', 2000));
+    const foldMs = [];
+    const rawFoldMs = [];
+    for (let r = 0; r < batches; r++) {
+      const foldDir = join(dir, `fold-${r}`);
+      const fresh = await FileStore.open({ dir: foldDir, compactAfterBytes: 1024 * 1024 * 1024 });
+      const lines = [];
+      for (let i = 0; i < foldRecords; i += 100) {
+        const added = await Promise.all(Array.from({ length: Math.min(100, foldRecords - i) }, (_, k) => fresh.addOutbox(entry(`f${r}-${i + k}`))));
+        for (const a of added) lines.push(`${JSON.stringify(a.record)}\n`);
+      }
+      let started = performance.now();
+      await fresh.close();
+      foldMs.push(performance.now() - started);
+      const text = lines.join('');
+      started = performance.now();
+      const tmp = join(rawTmp, `fold-${r}.tmp`);
+      const handle = await open(tmp, 'w');
+      await handle.writeFile(text);
+      await handle.sync();
+      await handle.close();
+      await rename(tmp, join(raw, `fold-${r}.jsonl`));
+      const d = await open(raw, 'r');
+      await d.sync();
+      await d.close();
+      rawFoldMs.push(performance.now() - started);
+      await rm(foldDir, { recursive: true, force: true });
+    }
+    const fold = stats(foldMs);
+    const rawFold = stats(rawFoldMs);
+    log(`close folding ${foldRecords} records: FileStore.close ${fmtMs(fold)}, one file written durably ${fmtMs(rawFold)}`);
     return [
       timeRow(`FileStore ${total} outbox writes (per write) vs write+fsync+rename`, per(t['FileStore.addOutbox']), per(t['write+fsync+rename']), { maxRatio: 1.5 }),
       timeRow(`FileStore ${total} outbox writes (per write) vs write+fsync+rename+fsync folder`, per(t['FileStore.addOutbox']), per(t['+ fsync folder'])),
       timeRow(`FileStore open and close with ${records} outbox records vs readFileSync + JSON.parse of each record`, o['FileStore.open'], o['readFileSync+JSON.parse']),
+      timeRow(`FileStore close folding ${foldRecords} changed outbox records vs writing their lines to one file durably`, fold, rawFold),
     ];
   } finally {
     await rm(dir, { recursive: true, force: true });
