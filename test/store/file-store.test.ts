@@ -79,7 +79,7 @@ describe('FileStore survives kill -9', () => {
   }, 180_000);
 
   test('a writer killed with SIGKILL mid-write leaves no torn record, and every resolved change is there', async () => {
-    // the last two writers fold their journal every few changes (segments, packs, rewrites)
+    // the last three writers fold their journal every few changes (segments, packs, rewrites)
     for (const [stopAfter, compactAfterBytes] of [[7, undefined], [23, 16_384], [41, 8_192], [60, 4_096]] as const) {
       const { child, lines, waitFor } = startChild(entry, 'write', compactAfterBytes);
       await waitFor((l) => l.length >= stopAfter);
@@ -261,13 +261,13 @@ describe('FileStore on open', () => {
     await (await FileStore.open({ dir })).close();
   });
 
-  test('reads its record files in slices, letting the event loop run between them', async () => {
+  test('reads its records in slices, letting the event loop run between them', async () => {
     const store = await FileStore.open({ dir, fsync: false });
     const blob = await store.putBlob(Buffer.from('x'));
     const ids = Array.from({ length: 40 }, (_, i) => `o${String(i).padStart(2, '0')}`);
     await Promise.all(ids.map((id) => store.addOutbox(outboxEntry(id, blob))));
     await store.close();
-    // a clock on which every reading is a whole slice later: each file ends a slice
+    // a clock on which every reading is a whole slice later: each record read ends a slice
     let clock = 0;
     const now = vi.spyOn(performance, 'now').mockImplementation(() => (clock += LOAD_SLICE_MS));
     const yields = vi.spyOn(globalThis, 'setImmediate');
