@@ -46,20 +46,21 @@ export default async function fileStore({ log }) {
     await mkdir(raw);
     await mkdir(rawTmp);
     let r = 0;
-    const rawWrite = async (syncFolder) => {
-      const id = `r${r++}`;
-      const tmp = join(rawTmp, `${id}.tmp`);
+    // `data` into raw/`name`: temporary file, write, fsync, close, rename (and the folder's fsync)
+    const writeRaw = async (data, name, syncFolder) => {
+      const tmp = join(rawTmp, `${name}.tmp`);
       const handle = await open(tmp, 'w');
-      await handle.writeFile(bytes);
+      await handle.writeFile(data);
       await handle.sync();
       await handle.close();
-      await rename(tmp, join(raw, `${id}.json`));
+      await rename(tmp, join(raw, name));
       if (syncFolder) {
         const d = await open(raw, 'r');
         await d.sync();
         await d.close();
       }
     };
+    const rawWrite = (syncFolder) => writeRaw(bytes, `r${r++}.json`, syncFolder);
     log(`${total} writes of ${bytes.length} bytes in ${batches} batches per case, in ${dir}`);
     const t = await interleave(
       {
@@ -111,12 +112,12 @@ export default async function fileStore({ log }) {
     const foldRecords = Math.round(envNumber('BENCH_FOLD_RECORDS', 2000));
     const foldMs = [];
     const rawFoldMs = [];
-    for (let r = 0; r < batches; r++) {
-      const foldDir = join(dir, `fold-${r}`);
+    for (let round = 0; round < batches; round++) {
+      const foldDir = join(dir, `fold-${round}`);
       const fresh = await FileStore.open({ dir: foldDir, compactAfterBytes: 1024 * 1024 * 1024 });
       const lines = [];
       for (let i = 0; i < foldRecords; i += 100) {
-        const added = await Promise.all(Array.from({ length: Math.min(100, foldRecords - i) }, (_, k) => fresh.addOutbox(entry(`f${r}-${i + k}`))));
+        const added = await Promise.all(Array.from({ length: Math.min(100, foldRecords - i) }, (_, k) => fresh.addOutbox(entry(`f${round}-${i + k}`))));
         for (const a of added) lines.push(`${JSON.stringify(a.record)}\n`);
       }
       let started = performance.now();
@@ -124,15 +125,7 @@ export default async function fileStore({ log }) {
       foldMs.push(performance.now() - started);
       const text = lines.join('');
       started = performance.now();
-      const tmp = join(rawTmp, `fold-${r}.tmp`);
-      const handle = await open(tmp, 'w');
-      await handle.writeFile(text);
-      await handle.sync();
-      await handle.close();
-      await rename(tmp, join(raw, `fold-${r}.jsonl`));
-      const d = await open(raw, 'r');
-      await d.sync();
-      await d.close();
+      await writeRaw(text, `fold-${round}.jsonl`, true);
       rawFoldMs.push(performance.now() - started);
       await rm(foldDir, { recursive: true, force: true });
     }

@@ -17,19 +17,12 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { StoreError } from '../errors.js';
 import { ioError, streamDurably, writeDurably, type DurableTarget } from './durable-files.js';
+import type { InlineBlob } from './journaled-records.js';
 import { STORE_ID_PATTERN } from './store.js';
 
 const PACK_NAME = /^pack-(\d{12})\.(bin|idx)$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 const packName = (seq: number, ext: 'bin' | 'idx'): string => `pack-${String(seq).padStart(12, '0')}.${ext}`;
-
-/** A blob to pack. */
-export interface PackedBlobInput {
-  readonly ref: string;
-  readonly size: number;
-  readonly sha256: string;
-  readonly data: Buffer;
-}
 
 /** Where a packed blob's bytes are. */
 interface Place {
@@ -114,7 +107,7 @@ export class BlobPacks {
    * durably but without the folder fsync, which the caller makes once.
    * @throws {StoreError} VDXP_STORE_IO
    */
-  async write(blobs: readonly PackedBlobInput[]): Promise<void> {
+  async write(blobs: readonly InlineBlob[]): Promise<void> {
     const seq = this.#nextSeq++;
     const target = { ...this.#target, folders: undefined };
     const pack = packName(seq, 'bin');

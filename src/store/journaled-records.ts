@@ -242,11 +242,11 @@ export class JournaledRecords {
   }
 
   /**
-   * Folds logs into the record folders: writes the blobs they hold as one pack, and per folder one segment
-   * with the current version of every record they changed (at least as new as the logs);
-   * fsyncs each folder once, then deletes the logs and lets go of the blobs' bytes. A crash at
-   * any point leaves the logs, which replay over the files to the same result. Last, a folder
-   * whose superseded lines have grown to half its bytes is rewritten as one segment.
+   * Folds logs into the record folders: writes the blobs they hold as one pack, and per folder
+   * one segment with the current version of every record they changed (at least as new as the
+   * logs); fsyncs each folder once, then deletes the logs and lets go of the blobs' bytes. A
+   * crash at any point leaves the logs, which replay over the files to the same result. Last,
+   * a folder that holds too many superseded lines or files is rewritten as one segment.
    */
   async #compact(logs: readonly string[], dirty: Map<AnyFolder, Set<string>>, blobs: ReadonlySet<string>): Promise<void> {
     const jobs: (() => Promise<void>)[] = [];

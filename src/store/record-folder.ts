@@ -167,13 +167,6 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
     this.#lineBytes.set(id, bytes);
   }
 
-  /** Bytes in the folder's files, and bytes of the newest line of each record in them. */
-  get diskUsage(): { readonly files: number; readonly bytes: number; readonly liveBytes: number } {
-    let bytes = 0;
-    for (const n of this.#files.values()) bytes += n;
-    return { files: this.#files.size, bytes, liveBytes: this.#liveBytes };
-  }
-
   /**
    * Writes `records` (their current versions) as the folder's next segment, durably but
    * without the folder fsync: the caller syncs the folder once.
@@ -204,12 +197,13 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
    * When superseded lines make up at least half of the folder's bytes on disk, or the folder
    * holds more than {@link MAX_FOLDER_FILES} files: writes every record as one segment, fsyncs
    * the folder, and deletes the older files.
-   * @returns whether it rewrote the folder
    * @throws {StoreError} VDXP_STORE_IO
    */
-  async rewriteIfWasteful(): Promise<boolean> {
-    const { files, bytes, liveBytes } = this.diskUsage;
-    if (files < 2 || (bytes < 2 * liveBytes && files <= MAX_FOLDER_FILES)) return false;
+  async rewriteIfWasteful(): Promise<void> {
+    const files = this.#files.size;
+    let bytes = 0;
+    for (const n of this.#files.values()) bytes += n;
+    if (files < 2 || (bytes < 2 * this.#liveBytes && files <= MAX_FOLDER_FILES)) return;
     const older = [...this.#files.keys()];
     await this.writeSegment(this.values());
     if (this.#target.fsync) await syncDir(this.#dir);
@@ -222,7 +216,6 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
       }
       this.#files.delete(name);
     }
-    return true;
   }
 
   /**
