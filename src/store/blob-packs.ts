@@ -1,34 +1,45 @@
 /**
  * The small blobs of {@link FileStore} once the journal that carried them is folded. Each
- * fold writes the blobs it holds as one **pack** (`blobs/pack-<sequence>.bin`, their bytes one
- * after the other) and its index (`pack-<sequence>.idx`, one JSON line per blob: `ref`,
- * `offset`, `size`, `sha256`): two files and three fsyncs per fold, instead of a file and an
- * fsync per blob (and a file per blob on disk). Blobs are never deleted, so packs are never
- * rewritten. An index is written only once its pack is durable: an index whose pack is missing
- * or too short is damage (`VDXP_STORE_CORRUPT`); a pack without its index is a fold that never
- * finished (its blobs are still in the journal) and is removed on open. The indexes are read
- * on open and kept in memory (the packs are not).
+ * fold writes the blobs it holds as one **pack**, `blobs/pack-<sequence>.bin`: their bytes one
+ * after the other, then their index (one JSON line per blob: `ref`, `offset`, `size`,
+ * `sha256`), then an end line `end <blobs> <index offset> <crc32 of the index>` — one file and
+ * one fsync per fold (written whole: temporary file, fsync, rename), instead of a file and an
+ * fsync per blob. Blobs are never deleted, so packs are never rewritten.
+ *
+ * On open only each pack's index and end line are read: a pack without a whole end line, an
+ * index whose CRC-32 or count does not match, or whose blobs do not fill the pack up to the
+ * index exactly, is `VDXP_STORE_CORRUPT`. A blob read from a pack is checked against its size
+ * and SHA-256 before its bytes are handed out; a mismatch is `VDXP_STORE_CORRUPT` on the stream.
+ * The indexes are kept in memory (the packs are not).
  * @internal
  * @module
  */
-import { createReadStream, readFileSync, statSync } from 'node:fs';
-import { readdir, rm } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import { crc32 } from 'node:zlib';
 import { StoreError } from '../errors.js';
-import { ioError, streamDurably, writeDurably, type DurableTarget } from './durable-files.js';
+import { ioError, streamDurably, type DurableTarget } from './durable-files.js';
 import type { InlineBlob } from './journaled-records.js';
 import { STORE_ID_PATTERN } from './store.js';
 
-const PACK_NAME = /^pack-(\d{12})\.(bin|idx)$/;
+const PACK_NAME = /^pack-(\d{12})\.bin$/;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
-const packName = (seq: number, ext: 'bin' | 'idx'): string => `pack-${String(seq).padStart(12, '0')}.${ext}`;
+const NEWLINE = 0x0a;
+/** A pack's last line: blobs, where the index starts, CRC-32 of the index. */
+const PACK_END = /^end (\d{1,12}) (\d{1,15}) ([0-9a-f]{8})$/;
+/** The longest end line (with its newline). */
+const PACK_END_MAX = 'end   ffffffff\n'.length + 12 + 15;
+const packName = (seq: number): string => `pack-${String(seq).padStart(12, '0')}.bin`;
 
-/** Where a packed blob's bytes are. */
+/** Where a packed blob's bytes are, and what they must be. */
 interface Place {
   readonly pack: string;
   readonly offset: number;
   readonly size: number;
+  readonly sha256: string;
 }
 
 /** The packs of a blob folder. */
@@ -44,8 +55,7 @@ export class BlobPacks {
   }
 
   /**
-   * Reads every index (checking it against its pack) and removes packs whose index was never
-   * written.
+   * Reads every pack's index (not its blobs) and checks it.
    * @throws {StoreError} VDXP_STORE_CORRUPT, VDXP_STORE_IO
    */
   async load(): Promise<void> {
@@ -55,78 +65,133 @@ export class BlobPacks {
     } catch (e) {
       throw ioError('cannot list the blob folder', e, this.#dir);
     }
-    const packs = new Map<number, { bin?: boolean; idx?: boolean }>();
-    for (const name of names) {
+    const packs = names.flatMap((name) => {
       const m = PACK_NAME.exec(name);
-      if (!m) continue;
-      const seq = Number(m[1]);
-      const p = packs.get(seq) ?? {};
-      p[m[2] as 'bin' | 'idx'] = true;
-      packs.set(seq, p);
-    }
-    for (const seq of [...packs.keys()].sort((a, b) => a - b)) {
-      const { bin, idx } = packs.get(seq)!;
+      return m ? [{ seq: Number(m[1]), name }] : [];
+    });
+    for (const { seq, name } of packs.sort((a, b) => a.seq - b.seq)) {
       this.#nextSeq = seq + 1;
-      const binPath = join(this.#dir, packName(seq, 'bin'));
-      if (!idx) {
-        await rm(binPath, { force: true }).catch((e: unknown) => {
-          throw ioError('cannot remove an unfinished blob pack', e, binPath);
-        });
-        continue;
-      }
-      const idxPath = join(this.#dir, packName(seq, 'idx'));
-      if (!bin) throw new StoreError('VDXP_STORE_CORRUPT', `blob pack ${packName(seq, 'bin')} is missing but its index is there; restore the store from a backup`, { location: binPath });
-      let packSize: number;
-      let text: string;
-      try {
-        packSize = statSync(binPath).size;
-        text = readFileSync(idxPath, 'utf8');
-      } catch (e) {
-        throw ioError('cannot read a blob pack', e, idxPath);
-      }
-      const lines = text.split('\n');
-      if (lines.pop() !== '') throw new StoreError('VDXP_STORE_CORRUPT', `blob pack index ${packName(seq, 'idx')} does not end with a whole line`, { location: idxPath });
-      for (const [i, line] of lines.entries()) {
-        const place = placeOf(line, packName(seq, 'bin'), packSize);
-        if (!place) throw new StoreError('VDXP_STORE_CORRUPT', `line ${i + 1} of blob pack index ${packName(seq, 'idx')} is malformed or points past its pack`, { location: idxPath });
-        this.#places.set(place.ref, place);
-      }
+      for (const place of readIndex(join(this.#dir, name), name)) this.#places.set(place.ref, place);
     }
-  }
-
-  /** The bytes of a packed blob; undefined when `ref` is not one. */
-  open(ref: string): Readable | undefined {
-    const place = this.#places.get(ref);
-    if (!place) return undefined;
-    if (place.size === 0) return Readable.from([]);
-    return createReadStream(join(this.#dir, place.pack), { start: place.offset, end: place.offset + place.size - 1 });
   }
 
   /**
-   * Writes `blobs` as the next pack: the pack durably (with its folder entry), then its index
-   * durably but without the folder fsync, which the caller makes once.
+   * The bytes of a packed blob, checked against its size and SHA-256 before they are handed
+   * out (the stream fails with `VDXP_STORE_CORRUPT` when they do not match); undefined when
+   * `ref` is not a packed blob.
+   */
+  open(ref: string): Readable | undefined {
+    const place = this.#places.get(ref);
+    if (!place) return undefined;
+    return Readable.from(readPlace(join(this.#dir, place.pack), place));
+  }
+
+  /**
+   * Writes `blobs` as the next pack, durably but without the folder fsync, which the caller
+   * makes once.
    * @throws {StoreError} VDXP_STORE_IO
    */
   async write(blobs: readonly InlineBlob[]): Promise<void> {
-    const seq = this.#nextSeq++;
-    const target = { ...this.#target, folders: undefined };
-    const pack = packName(seq, 'bin');
-    await streamDurably(target, this.#dir, pack, blobs.map((b) => b.data), {});
+    const pack = packName(this.#nextSeq++);
     const places: [string, Place][] = [];
     let offset = 0;
     let index = '';
     for (const b of blobs) {
       index += `${JSON.stringify({ ref: b.ref, offset, size: b.size, sha256: b.sha256 })}\n`;
-      places.push([b.ref, { pack, offset, size: b.size }]);
+      places.push([b.ref, { pack, offset, size: b.size, sha256: b.sha256 }]);
       offset += b.size;
     }
-    await writeDurably(target, this.#dir, packName(seq, 'idx'), index, { syncFolder: false });
+    const indexBytes = Buffer.from(index);
+    const end = `end ${blobs.length} ${offset} ${crc32(indexBytes).toString(16).padStart(8, '0')}\n`;
+    await streamDurably({ ...this.#target, folders: undefined }, this.#dir, pack, [...blobs.map((b) => b.data), indexBytes, Buffer.from(end)], {}, { syncFolder: false });
     for (const [ref, place] of places) this.#places.set(ref, place);
   }
 }
 
-/** One index line, checked; undefined when it is malformed or points past the pack. */
-function placeOf(line: string, pack: string, packSize: number): (Place & { readonly ref: string }) | undefined {
+/**
+ * Reads and checks a pack's index: its end line, the index's CRC-32 and count, every line,
+ * and that the blobs fill the pack up to the index with nothing left over.
+ * @throws {StoreError} VDXP_STORE_CORRUPT, VDXP_STORE_IO
+ */
+function readIndex(path: string, name: string): (Place & { readonly ref: string })[] {
+  const damaged = (what: string) => new StoreError('VDXP_STORE_CORRUPT', `blob pack ${name} ${what}; restore the store from a backup`, { location: path });
+  let fd: number | undefined;
+  let size: number;
+  let tail: Buffer;
+  let index: Buffer;
+  let m: RegExpExecArray | null;
+  try {
+    fd = openSync(path, 'r');
+    size = fstatSync(fd).size;
+    tail = readAt(fd, Math.max(0, size - PACK_END_MAX), Math.min(size, PACK_END_MAX));
+    if (tail.length < 2 || tail[tail.length - 1] !== NEWLINE) throw damaged('does not end with a whole line');
+    const endLine = tail.toString('latin1', tail.lastIndexOf(NEWLINE, tail.length - 2) + 1, tail.length - 1);
+    m = PACK_END.exec(endLine);
+    if (!m) throw damaged('has no end line (cut short, or grown)');
+    const indexStart = Number(m[2]);
+    const indexEnd = size - endLine.length - 1;
+    if (indexStart > indexEnd) throw damaged('is shorter than its end line says');
+    index = readAt(fd, indexStart, indexEnd - indexStart);
+  } catch (e) {
+    if (e instanceof StoreError) throw e;
+    throw ioError('cannot read a blob pack', e, path);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+  if (crc32(index) !== Number.parseInt(m[3]!, 16)) throw damaged('has a damaged index (its CRC-32 does not match)');
+  const lines = index.length === 0 ? [] : index.toString('utf8').split('\n');
+  if (lines.length > 0 && lines.pop() !== '') throw damaged('has an index that does not end with a whole line');
+  if (lines.length !== Number(m[1])) throw damaged(`indexes ${lines.length} blobs where its end line says ${m[1]}`);
+  const places: (Place & { readonly ref: string })[] = [];
+  let next = 0;
+  for (const [i, line] of lines.entries()) {
+    const place = placeOf(line, name);
+    if (!place || place.offset !== next) throw damaged(`has a malformed index line ${i + 1}`);
+    places.push(place);
+    next += place.size;
+  }
+  if (next !== Number(m[2])) throw damaged('holds bytes its index does not account for');
+  return places;
+}
+
+/** `length` bytes of an open file from `position`. */
+function readAt(fd: number, position: number, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, out, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? out : out.subarray(0, got);
+}
+
+/** A packed blob's bytes, checked. */
+async function* readPlace(path: string, place: Place): AsyncGenerator<Buffer> {
+  const bytes = Buffer.alloc(place.size);
+  let got = 0;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      while (got < place.size) {
+        const { bytesRead } = await handle.read(bytes, got, place.size - got, place.offset + got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    throw ioError('cannot read a blob pack', e, path);
+  }
+  if (got !== place.size || createHash('sha256').update(bytes).digest('hex') !== place.sha256) {
+    throw new StoreError('VDXP_STORE_CORRUPT', `a blob in pack ${place.pack} is damaged (its bytes do not match its SHA-256); restore the store from a backup`, { location: path });
+  }
+  if (bytes.length > 0) yield bytes;
+}
+
+/** One index line, checked; undefined when it is malformed. */
+function placeOf(line: string, pack: string): Place & { readonly ref: string } | undefined {
   let v: { ref?: unknown; offset?: unknown; size?: unknown; sha256?: unknown };
   try {
     v = JSON.parse(line) as typeof v;
@@ -137,6 +202,5 @@ function placeOf(line: string, pack: string, packSize: number): (Place & { reado
   const { ref, offset, size, sha256 } = v;
   if (typeof ref !== 'string' || !STORE_ID_PATTERN.test(ref) || typeof sha256 !== 'string' || !SHA256_HEX.test(sha256)) return undefined;
   if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || (offset as number) < 0 || (size as number) < 0) return undefined;
-  if ((offset as number) + (size as number) > packSize) return undefined;
-  return { ref, pack, offset: offset as number, size: size as number };
+  return { ref, pack, offset: offset as number, size: size as number, sha256 };
 }

@@ -264,8 +264,10 @@ export class JournaledRecords {
       }
       if (records.length > 0) jobs.push(() => folder.writeSegment(records));
     }
-    // at most a pack and a segment per folder: written side by side
-    await Promise.all(jobs.map((job) => job()));
+    // at most a pack and a segment per folder: written side by side, and all settled before a
+    // failure is reported (no write of a failed fold may outlive it and race the next one)
+    const failed = (await Promise.allSettled(jobs.map((job) => job()))).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     if (this.#target.fsync) {
       if (packed.length > 0) await syncDir(this.#blobDir);
       for (const folder of dirty.keys()) await syncDir(folder.dir);

@@ -8,13 +8,23 @@
  * the folder is rewritten as one segment and the older files are deleted. Record files of
  * earlier versions (`<id>.json`, one per record) are read first, as the oldest lines, and go
  * at the first rewrite.
+ *
+ * A segment ends with a line of its own, `end <records> <crc32> <kind>`: the number of record
+ * lines, the CRC-32 of every byte before that line (8 hex digits), and `all` for a rewrite
+ * (every record of the folder) or `changes` for a fold. A flipped byte, a segment cut short
+ * (even at a line boundary) or grown is `VDXP_STORE_CORRUPT`, and so is a missing segment:
+ * from the newest `all` segment (or from number 1, when there is none) to the last, every
+ * sequence number must be there.
+ * Segments older than the newest `all` one are superseded whole. What no check can tell is a
+ * folder's newest segment deleted: the folder is then the older store it was before that fold.
  * @internal
  * @module
  */
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
+import { crc32 } from 'node:zlib';
 import type { z } from 'zod';
 import { StoreError } from '../errors.js';
 import { ioError, streamDurably, syncDir, type DurableTarget } from './durable-files.js';
@@ -25,6 +35,11 @@ const NEWLINE = 0x0a;
 const segmentName = (seq: number): string => `seg-${String(seq).padStart(12, '0')}.jsonl`;
 /** Segment bytes handed to the file at a time. */
 const SEGMENT_CHUNK_BYTES = 256 * 1024;
+/** A segment's last line: record lines, CRC-32 of the bytes before it, what it holds. */
+const SEGMENT_END = /^end (\d{1,12}) ([0-9a-f]{8}) (all|changes)$/;
+/** The longest end line (with its newline). */
+const SEGMENT_END_MAX = 'end  ffffffff changes\n'.length + 12;
+const segmentEnd = (records: number, crc: number, all: boolean): string => `end ${records} ${crc.toString(16).padStart(8, '0')} ${all ? 'all' : 'changes'}\n`;
 /**
  * Files a folder may hold before it is rewritten as one segment even with few superseded
  * lines (records that never change after their first fold would otherwise add a file per fold
@@ -94,7 +109,7 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
    * loop let go between slices: `fs/promises.readFile` takes several thread-pool round trips
    * per file, and one after the other they made opening a store with 20 000 record files take
    * 6–7 s (mostly waiting), against about 0.3 s read synchronously.
-   * @throws {StoreError} VDXP_STORE_CORRUPT for a record that is not valid JSON of its kind, a record file whose id is not its name, a segment that does not end with a whole line; VDXP_STORE_IO
+   * @throws {StoreError} VDXP_STORE_CORRUPT for a record that is not valid JSON of its kind, a record file whose id is not its name, a segment without its end line or whose count or CRC-32 does not match, a missing segment; VDXP_STORE_IO
    */
   async load(): Promise<void> {
     await mkdir(this.#dir, { recursive: true }).catch((e: unknown) => {
@@ -130,23 +145,38 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
       this.#files.set(name, bytes.byteLength);
     }
     segments.sort((a, b) => a.seq - b.seq);
-    for (const { seq, name } of segments) {
-      const path = join(this.#dir, name);
-      const bytes = readBytes(path);
-      if (bytes.length > 0 && bytes[bytes.length - 1] !== NEWLINE) {
-        throw new StoreError('VDXP_STORE_CORRUPT', `segment ${name} does not end with a whole line; restore the store from a backup`, { location: path });
+    // from the newest segment that holds every record (else from the first) to the last, none
+    // may be missing; the ones before it are superseded whole and not read (their bytes only
+    // count towards the next rewrite, which deletes them)
+    const ends = segments.map(({ name }) => segmentEndOf(join(this.#dir, name)));
+    const from = Math.max(0, ends.findLastIndex((e) => e.all));
+    const first = segments[from];
+    if (first && !ends[from]!.all && first.seq !== 1) {
+      throw new StoreError('VDXP_STORE_CORRUPT', `segment ${segmentName(first.seq - 1)} is missing (the oldest segment left holds only changes); restore the store from a backup`, { location: this.#dir });
+    }
+    for (let i = from + 1; i < segments.length; i++) {
+      if (segments[i]!.seq !== segments[i - 1]!.seq + 1) {
+        throw new StoreError('VDXP_STORE_CORRUPT', `segment ${segmentName(segments[i - 1]!.seq + 1)} is missing; restore the store from a backup`, { location: this.#dir });
       }
+    }
+    for (const [i, { seq, name }] of segments.entries()) {
+      this.#nextSeq = seq + 1;
+      if (i < from) {
+        this.#files.set(name, ends[i]!.size);
+        continue;
+      }
+      const path = join(this.#dir, name);
+      const { bytes, end } = readSegment(path, name);
       let at = 0;
-      for (let line = 1; at < bytes.length; line++) {
+      for (let line = 1; at < end; line++) {
         await pace.step();
-        const end = bytes.indexOf(NEWLINE, at);
-        const record = this.#read(bytes.subarray(at, end), `line ${line} of segment ${name}`, path);
+        const next = bytes.indexOf(NEWLINE, at);
+        const record = this.#read(bytes.subarray(at, next), `line ${line} of segment ${name}`, path);
         this.set(freeze(record));
-        this.#onDisk(record.id, end + 1 - at);
-        at = end + 1;
+        this.#onDisk(record.id, next + 1 - at);
+        at = next + 1;
       }
       this.#files.set(name, bytes.byteLength);
-      this.#nextSeq = seq + 1;
     }
   }
 
@@ -169,26 +199,39 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
 
   /**
    * Writes `records` (their current versions) as the folder's next segment, durably but
-   * without the folder fsync: the caller syncs the folder once.
+   * without the folder fsync: the caller syncs the folder once. `all`: they are every record
+   * of the folder (a rewrite), so the segments before this one are superseded whole.
    * @throws {StoreError} VDXP_STORE_IO
    */
-  async writeSegment(records: readonly T[]): Promise<void> {
-    const name = segmentName(this.#nextSeq++);
+  async writeSegment(records: readonly T[], all = false): Promise<void> {
+    const seq = this.#nextSeq++;
+    const name = segmentName(seq);
     const sizes: [string, number][] = [];
     function* chunks(): Generator<Buffer> {
       let text = '';
+      let crc = 0;
       for (const r of records) {
         const line = `${JSON.stringify(r)}\n`;
         sizes.push([r.id, Buffer.byteLength(line)]);
         text += line;
         if (text.length >= SEGMENT_CHUNK_BYTES) {
-          yield Buffer.from(text);
+          const chunk = Buffer.from(text);
+          crc = crc32(chunk, crc);
+          yield chunk;
           text = '';
         }
       }
-      if (text.length > 0) yield Buffer.from(text);
+      const last = Buffer.from(text);
+      yield Buffer.concat([last, Buffer.from(segmentEnd(records.length, crc32(last, crc), all))]);
     }
-    const { size } = await streamDurably({ ...this.#target, folders: undefined }, this.#dir, name, chunks(), {}, { syncFolder: false });
+    let size: number;
+    try {
+      ({ size } = await streamDurably({ ...this.#target, folders: undefined }, this.#dir, name, chunks(), {}, { syncFolder: false }));
+    } catch (e) {
+      // nothing was written: the number is free again (a gap would read as a lost segment)
+      if (this.#nextSeq === seq + 1) this.#nextSeq = seq;
+      throw e;
+    }
     for (const [id, bytes] of sizes) this.#onDisk(id, bytes);
     this.#files.set(name, size);
   }
@@ -205,7 +248,7 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
     for (const n of this.#files.values()) bytes += n;
     if (files < 2 || (bytes < 2 * this.#liveBytes && files <= MAX_FOLDER_FILES)) return;
     const older = [...this.#files.keys()];
-    await this.writeSegment(this.values());
+    await this.writeSegment(this.values(), true);
     if (this.#target.fsync) await syncDir(this.#dir);
     for (const name of older) {
       const path = join(this.#dir, name);
@@ -320,6 +363,43 @@ export class RecordFolder<T extends { readonly id: string }, I extends string = 
   values(): T[] {
     return [...this.#records.values()];
   }
+}
+
+/** A segment's size, and whether its end line says it holds every record (reads only its end). */
+function segmentEndOf(path: string): { size: number; all: boolean } {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const { size } = fstatSync(fd);
+    const tail = Buffer.alloc(Math.min(size, SEGMENT_END_MAX + 1));
+    readSync(fd, tail, 0, tail.length, size - tail.length);
+    const text = tail.toString('latin1');
+    const m = text.endsWith('\n') ? SEGMENT_END.exec(text.slice(text.lastIndexOf('\n', text.length - 2) + 1, -1)) : null;
+    return { size, all: m?.[3] === 'all' };
+  } catch (e) {
+    throw ioError('cannot read a store file', e, path);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Reads a segment and checks its end line: its CRC-32 and its count of record lines.
+ * Returns the bytes and where the record lines end.
+ * @throws {StoreError} VDXP_STORE_CORRUPT, VDXP_STORE_IO
+ */
+function readSegment(path: string, name: string): { bytes: Buffer; end: number } {
+  const bytes = readBytes(path);
+  const damaged = (what: string) => new StoreError('VDXP_STORE_CORRUPT', `segment ${name} ${what}; restore the store from a backup`, { location: path });
+  if (bytes.length < 2 || bytes[bytes.length - 1] !== NEWLINE) throw damaged('does not end with a whole line');
+  const end = bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1;
+  const m = bytes.length - end <= SEGMENT_END_MAX ? SEGMENT_END.exec(bytes.toString('latin1', end, bytes.length - 1)) : null;
+  if (!m) throw damaged('has no end line (cut short, or grown)');
+  if (crc32(bytes.subarray(0, end)) !== Number.parseInt(m[2]!, 16)) throw damaged('is damaged (its CRC-32 does not match)');
+  let lines = 0;
+  for (let at = bytes.indexOf(NEWLINE); at >= 0 && at < end; at = bytes.indexOf(NEWLINE, at + 1)) lines++;
+  if (lines !== Number(m[1])) throw damaged(`holds ${lines} record lines where its end line says ${m[1]}`);
+  return { bytes, end };
 }
 
 /** Reads a whole file. @throws {StoreError} VDXP_STORE_IO */

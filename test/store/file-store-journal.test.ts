@@ -1,4 +1,4 @@
-import { appendFile, cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, cp, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { FileStore } from '../../src/store/file-store.js';
 import { MAX_FOLDER_FILES } from '../../src/store/record-folder.js';
 import type { BlobInfo, NewOutboxEntry } from '../../src/store/store.js';
-import { segmentFiles, segmentLines } from '../helpers/store-segments.js';
+import { packIndex, recordLinesOf, segmentFiles, segmentLines, writeSegment } from '../helpers/store-segments.js';
 
 const code = (c: string) => expect.objectContaining({ code: c });
 const now = '2025-03-10T02:00:00.000Z';
@@ -153,11 +153,13 @@ describe('FileStore journal', () => {
     await expect(store.putBlob(chunks([Buffer.from('123'), Buffer.from('45')]), { maxBytes: 4 })).rejects.toThrow(code('VDXP_STORE_IO'));
     await expect(store.putBlob(chunks(['text' as never]))).rejects.toThrow(code('VDXP_STORE_IO'));
     await store.close();
-    // the two small blobs: one pack and its index, each line where its bytes are
-    expect((await readdir(join(dir, 'blobs'))).sort()).toEqual([big.ref, 'pack-000000000001.bin', 'pack-000000000001.idx'].sort());
-    const index = (await readFile(join(dir, 'blobs', 'pack-000000000001.idx'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { ref: string; offset: number; size: number });
-    expect(index.map((e) => [e.ref, e.size]).sort()).toEqual([[small.ref, small.size], [streamed.ref, 2]].sort());
-    expect((await readFile(join(dir, 'blobs', 'pack-000000000001.bin'))).byteLength).toBe(small.size + 2);
+    // the two small blobs: one pack, their bytes first, then the index of where they are
+    expect((await readdir(join(dir, 'blobs'))).sort()).toEqual([big.ref, 'pack-000000000001.bin'].sort());
+    const index = await packIndex(join(dir, 'blobs', 'pack-000000000001.bin'));
+    expect(index.map((e) => [e.ref, e.size, e.sha256]).sort()).toEqual([[small.ref, small.size, small.sha256], [streamed.ref, 2, streamed.sha256]].sort());
+    const pack = await readFile(join(dir, 'blobs', 'pack-000000000001.bin'));
+    for (const e of index) expect(pack.subarray(e.offset, e.offset + e.size).toString()).toBe(e.ref === small.ref ? 'công văn' : 'ab');
+    expect(pack.subarray(small.size + 2).toString()).toMatch(/^\{"ref".*\n\{"ref".*\nend 2 \d+ [0-9a-f]{8}\n$/);
     const again = await FileStore.open({ dir });
     expect(Buffer.concat(await (await again.openBlob(small.ref)).toArray()).toString()).toBe('công văn');
     expect(Buffer.concat(await (await again.openBlob(streamed.ref)).toArray()).toString()).toBe('ab');
@@ -181,28 +183,42 @@ describe('FileStore journal', () => {
     await again.close();
   });
 
-  test('a pack index whose pack is missing or too short, or with a malformed line, is VDXP_STORE_CORRUPT; a pack without its index is removed', async () => {
+  test('a pack cut short, grown or with a damaged index is VDXP_STORE_CORRUPT; a damaged blob fails its stream', async () => {
     const store = await FileStore.open({ dir });
     const blob = await store.putBlob(Buffer.from('tờ trình'));
+    const other = await store.putBlob(Buffer.from('quyết định'));
     await store.close();
-    const bin = join(dir, 'blobs', 'pack-000000000001.bin');
-    const idx = join(dir, 'blobs', 'pack-000000000001.idx');
-    const [bytes, index] = [await readFile(bin), await readFile(idx, 'utf8')];
-    await writeFile(bin, bytes.subarray(0, 3));
-    await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining('points past its pack') }));
-    await rm(bin);
-    await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining('is missing') }));
-    await writeFile(bin, bytes);
-    await writeFile(idx, index.replace(/"offset":0/, '"offset":-1'));
-    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
-    await writeFile(idx, index.trimEnd());
-    await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
-    await writeFile(idx, index);
-    // a fold cut short after its pack: the pack goes, the blobs it held are still in the journal
-    await writeFile(join(dir, 'blobs', 'pack-000000000002.bin'), 'half a fold');
+    const path = join(dir, 'blobs', 'pack-000000000001.bin');
+    const bytes = await readFile(path);
+    const refused = async (damaged: Buffer, message: string) => {
+      await writeFile(path, damaged);
+      await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', location: path, message: expect.stringContaining(message) }));
+      // refused: the damaged pack is left as it was
+      expect(await readFile(path)).toEqual(damaged);
+    };
+    await refused(bytes.subarray(0, bytes.length - 3), 'does not end with a whole line');
+    const endAt = bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+    await refused(bytes.subarray(0, endAt), 'has no end line'); // cut at a line boundary
+    await refused(Buffer.concat([bytes, Buffer.from('end 0 0 00000000\n')]), 'CRC-32 does not match'); // grown
+    await refused(Buffer.concat([bytes, Buffer.from('end 0 99999 00000000\n')]), 'shorter than its end line says');
+    const flipped = Buffer.from(bytes);
+    flipped[blob.size + other.size + 5]! ^= 1; // in the index
+    await refused(flipped, 'CRC-32 does not match');
+    // an index that is whole and checksummed but leaves bytes unaccounted for
+    const index = Buffer.from(`${JSON.stringify({ ref: blob.ref, offset: 0, size: blob.size, sha256: blob.sha256 })}\n`);
+    const end = `end 1 ${blob.size + other.size} ${crc32(index).toString(16).padStart(8, '0')}\n`;
+    await refused(Buffer.concat([bytes.subarray(0, blob.size + other.size), index, Buffer.from(end)]), 'does not account for');
+    // a blob's own bytes are checked when read: the store opens, that blob's stream fails
+    await writeFile(path, bytes);
+    const places = await packIndex(path);
+    const inBlob = Buffer.from(bytes);
+    const damagedRef = places[0]!.ref;
+    inBlob[places[0]!.offset]! ^= 0x20;
+    await writeFile(path, inBlob);
     const again = await FileStore.open({ dir });
-    expect(await readdir(join(dir, 'blobs'))).toEqual(['pack-000000000001.bin', 'pack-000000000001.idx']);
-    expect(Buffer.concat(await (await again.openBlob(blob.ref)).toArray()).toString()).toBe('tờ trình');
+    await expect((await again.openBlob(damagedRef)).toArray()).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining('SHA-256') }));
+    const intact = places[1]!.ref;
+    expect(Buffer.concat(await (await again.openBlob(intact)).toArray()).toString()).toBe(intact === blob.ref ? 'tờ trình' : 'quyết định');
     await again.close();
   });
 
@@ -253,6 +269,58 @@ describe('FileStore journal', () => {
     expect(files.length).toBeLessThanOrEqual(MAX_FOLDER_FILES + 1);
     const again = await FileStore.open({ dir });
     expect(await again.listOutbox()).toHaveLength(1000);
+    await again.close();
+  });
+
+  test('a missing segment is VDXP_STORE_CORRUPT; segments older than the newest whole one are superseded and not read', async () => {
+    const store = await FileStore.open({ dir, compactAfterBytes: 4096 });
+    const blob = await store.putBlob(Buffer.from('x'));
+    for (let i = 0; i < 40; i++) await store.addOutbox(entry(`o${String(i).padStart(2, '0')}`, blob));
+    await store.close();
+    const folder = join(dir, 'outbox');
+    const files = await segmentFiles(folder);
+    expect(files.length).toBeGreaterThan(2);
+    const texts = await Promise.all(files.map((f) => readFile(join(folder, f), 'utf8')));
+    // folds write changes (only a rewrite writes a segment that holds every record)
+    expect(texts.map((t) => t.trimEnd().split('\n').at(-1)!.split(' ').at(-1))).toEqual(files.map(() => 'changes'));
+    const refused = async (message: string) => expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining(message) }));
+    await rm(join(folder, files[1]!));
+    await refused(`segment ${files[1]} is missing`);
+    await writeFile(join(folder, files[1]!), texts[1]!);
+    await rm(join(folder, files[0]!));
+    await refused(`segment ${files[0]} is missing (the oldest segment left holds only changes)`);
+    // a rewrite left behind by a crash: older segments, then one that holds every record
+    const all = (await Promise.all(texts.map((t) => recordLinesOf(t)))).flat();
+    for (const f of files.slice(1)) await rm(join(folder, f));
+    await writeFile(join(folder, 'seg-000000000005.jsonl'), 'not read: superseded whole by the next one');
+    await writeSegment(join(folder, 'seg-000000000006.jsonl'), all, 'all');
+    await writeSegment(join(folder, 'seg-000000000007.jsonl'), [JSON.stringify({ ...JSON.parse(all[0]!), attempts: 5, version: 2 })], 'changes');
+    const again = await FileStore.open({ dir });
+    expect(await again.listOutbox()).toHaveLength(40);
+    expect(await again.getOutbox('o00')).toMatchObject({ attempts: 5, version: 2 });
+    await again.close();
+  });
+
+  test('a fold that fails leaves no gap in the segment numbers: the next one takes the number it could not write', async () => {
+    const store = await FileStore.open({ dir, compactAfterBytes: 4096 });
+    const blob = await store.putBlob(Buffer.from('x'));
+    for (let i = 0; i < 30; i++) await store.addOutbox(entry(`a${i}`, blob));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const folder = join(dir, 'outbox');
+    const last = Number((await segmentFiles(folder)).at(-1)!.slice(4, 16));
+    // a folder where the next segment must go: its rename fails, and so does the fold
+    const next = `seg-${String(last + 1).padStart(12, '0')}.jsonl`;
+    await mkdir(join(folder, next, 'in-the-way'), { recursive: true });
+    for (let i = 0; i < 30; i++) await store.addOutbox(entry(`b${i}`, blob));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await segmentFiles(folder)).not.toContain(`seg-${String(last + 2).padStart(12, '0')}.jsonl`);
+    expect((await readdir(join(dir, 'journal'))).length).toBeGreaterThan(1); // the failed fold's logs stay
+    await rm(join(folder, next), { recursive: true });
+    for (let i = 0; i < 30; i++) await store.addOutbox(entry(`c${i}`, blob));
+    await store.close();
+    expect(await segmentFiles(folder)).toContain(next);
+    const again = await FileStore.open({ dir });
+    expect(await again.listOutbox()).toHaveLength(90);
     await again.close();
   });
 

@@ -9,7 +9,7 @@ import { FileStore } from '../../src/store/file-store.js';
 import { LOAD_SLICE_MS } from '../../src/store/record-folder.js';
 import type { BlobInfo, NewOutboxEntry } from '../../src/store/store.js';
 import { builtLibrary } from '../helpers/built.js';
-import { segmentFiles, segmentLines } from '../helpers/store-segments.js';
+import { recordLinesOf, segmentFiles, segmentLines, writeSegment } from '../helpers/store-segments.js';
 import { projectRoot } from '../helpers/shared-fixtures.js';
 
 const writer = join(projectRoot, 'test', 'fixtures', 'store', 'store-writer.mjs');
@@ -236,13 +236,14 @@ describe('FileStore on open', () => {
     const [segment] = await segmentFiles(join(dir, 'outbox'));
     const path = join(dir, 'outbox', segment!);
     const text = await readFile(path, 'utf8');
-    const [first, second] = text.split('\n');
+    const [first, second] = recordLinesOf(text);
     // a segment is written whole (temporary file, fsync, rename): a torn end is damage, not a tail
     await writeFile(path, text.slice(0, -5));
     await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
-    await writeFile(path, `${first}\n{"id":"o2",\n`);
+    // lines that pass the segment's checksum but are not records of their kind
+    await writeSegment(path, [first!, '{"id":"o2",']);
     await expect(FileStore.open({ dir })).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_CORRUPT', message: expect.stringContaining('line 2 of segment') }));
-    await writeFile(path, `${first}\n${JSON.stringify({ ...JSON.parse(second!), state: 'lost' })}\n`);
+    await writeSegment(path, [first!, JSON.stringify({ ...JSON.parse(second!), state: 'lost' })]);
     await expect(FileStore.open({ dir })).rejects.toThrow(code('VDXP_STORE_CORRUPT'));
     await writeFile(path, text);
     // a record file (the layout of earlier versions) must carry its own id
