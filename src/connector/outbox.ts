@@ -38,6 +38,8 @@ export type Failure = 'ambiguous' | 'retry' | 'final' | 'lost-lease';
 /** Ordered: which failures may have reached the axis, which are worth another attempt. */
 export function classifySendFailure(error: unknown): Failure {
   if (error instanceof StoreError && error.code === 'VDXP_STORE_CONFLICT') return 'lost-lease';
+  // the package could not be read from the store (damaged, or gone) before sending: no retry helps
+  if (error instanceof StoreError && (error.code === 'VDXP_STORE_CORRUPT' || error.code === 'VDXP_STORE_NOT_FOUND')) return 'final';
   // no answer: refused or unresolved before anything was written; anything else may have arrived
   if (error instanceof AxisNetworkError) return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(error.systemCode ?? '') ? 'retry' : 'ambiguous';
   // an answer that is not the axis's (a proxy page): the axis behind may have acted
@@ -45,8 +47,17 @@ export function classifySendFailure(error: unknown): Failure {
   // the axis said FAIL: overloaded or broken → later; otherwise it decided
   if (error instanceof AxisError) return error.httpStatus === 429 || error.httpStatus >= 500 ? 'retry' : 'final';
   if (error instanceof InputError) return 'final';
-  if (error instanceof StoreError && error.code === 'VDXP_STORE_NOT_FOUND') return 'final';
   return 'retry';
+}
+
+/**
+ * The package's bytes broke off while they were being sent because the store found them
+ * damaged (a blob is checked against its SHA-256 as it is read): once the sent list shows the
+ * axis does not have it, sending again cannot help.
+ */
+function bodyDamaged(error: unknown): boolean {
+  const cause = error instanceof AxisNetworkError ? error.cause : undefined;
+  return cause instanceof StoreError && cause.code === 'VDXP_STORE_CORRUPT';
 }
 
 function storedError(error: unknown, at: Date): StoredError {
@@ -211,9 +222,10 @@ export class OutboxWorker {
         const found = await this.#lookUp(entry, error);
         if (found === 'unknown') return;
         if (found) return await this.#markSent(entry, found, true, performance.now() - started);
-        failure = 'retry';
+        failure = bodyDamaged(error) ? 'final' : 'retry';
       }
-      await this.#failed(entry, error, failure === 'final');
+      // a damaged package is reported as the store's finding, not as the connection it broke
+      await this.#failed(entry, bodyDamaged(error) ? (error as AxisNetworkError).cause : error, failure === 'final');
     }
   }
 

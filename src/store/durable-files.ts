@@ -7,7 +7,7 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { join } from 'node:path';
 import { StoreError } from '../errors.js';
 import type { BlobInfo, PutBlobOptions } from './records.js';
@@ -95,8 +95,9 @@ export interface StreamedFile {
 /**
  * Streams chunks into `dir/name` (temporary file, fsync, rename, fsync folder — with
  * `syncFolder: false` the rename is durable only once the caller fsyncs `dir`), hashing and
- * counting on the way. Nothing is left behind when the source fails, `maxBytes` is passed or
- * the signal aborts.
+ * counting on the way; `trailer` makes, from what was counted and hashed, bytes written after
+ * the source's (themselves neither counted nor hashed). Nothing is left behind when the
+ * source fails, `maxBytes` is passed or the signal aborts.
  * @throws {StoreError} VDXP_STORE_IO
  */
 export async function streamDurably(
@@ -105,11 +106,12 @@ export async function streamDurably(
   name: string,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   limits: { maxBytes?: number | undefined; signal?: AbortSignal | undefined },
-  how: { syncFolder?: boolean } = {},
+  how: { syncFolder?: boolean; trailer?: (written: StreamedFile) => Uint8Array } = {},
 ): Promise<StreamedFile> {
   const tmp = join(target.tmpDir, `${randomUUID()}.tmp`);
   const hash = createHash('sha256');
   let size = 0;
+  let written: StreamedFile;
   try {
     const handle = await open(tmp, 'wx');
     try {
@@ -121,25 +123,32 @@ export async function streamDurably(
           throw new StoreError('VDXP_STORE_IO', `the blob is larger than maxBytes (${limits.maxBytes})`);
         }
         hash.update(chunk);
-        let written = 0;
-        while (written < chunk.byteLength) {
-          const { bytesWritten } = await handle.write(chunk, written, chunk.byteLength - written);
-          written += bytesWritten;
-        }
+        await writeAll(handle, chunk);
       }
       limits.signal?.throwIfAborted();
+      written = { size, sha256: hash.digest('hex') };
+      if (how.trailer) await writeAll(handle, how.trailer(written));
       if (target.fsync) await handle.sync();
     } finally {
       await handle.close();
     }
     await rename(tmp, join(dir, name));
     if (target.fsync && how.syncFolder !== false) await (target.folders ? target.folders.sync(dir) : syncDir(dir));
-    return { size, sha256: hash.digest('hex') };
+    return written;
   } catch (e) {
     await rm(tmp, { force: true }).catch(() => undefined);
     if (e instanceof StoreError) throw e;
     if (limits.signal?.aborted) throw limits.signal.reason;
     throw ioError(`cannot store blob ${name}`, e, join(dir, name));
+  }
+}
+
+/** Writes all of `chunk` (a write may take only part of it). */
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let done = 0;
+  while (done < chunk.byteLength) {
+    const { bytesWritten } = await handle.write(chunk, done, chunk.byteLength - done);
+    done += bytesWritten;
   }
 }
 
@@ -152,18 +161,75 @@ export function ioError(what: string, cause: unknown, location?: string): StoreE
   });
 }
 
-/** Stores a blob under a new random ref in `dir`. */
+/** The end of a blob file: `end <size, 16 digits> <sha256>\n`, always this long. */
+const BLOB_END_BYTES = 86;
+const BLOB_END = /^end (\d{16}) ([0-9a-f]{64})\n$/;
+
+/**
+ * Stores a blob under a new random ref in `dir`, as `<ref>.blob`: its bytes, then an end line
+ * with their size and SHA-256 ({@link openBlobFile} checks both).
+ */
 export async function putBlobFile(target: DurableTarget, dir: string, source: Uint8Array | AsyncIterable<Uint8Array>, options: PutBlobOptions): Promise<BlobInfo> {
   const ref = `b${randomBytes(16).toString('hex')}`;
-  const written = await streamDurably(target, dir, ref, source instanceof Uint8Array ? [source] : source, options);
+  const trailer = ({ size, sha256 }: StreamedFile) => Buffer.from(`end ${String(size).padStart(16, '0')} ${sha256}\n`);
+  const written = await streamDurably(target, dir, `${ref}.blob`, source instanceof Uint8Array ? [source] : source, options, { trailer });
   return { ref, ...written };
 }
 
 /**
- * Opens a stored blob.
- * @throws {StoreError} VDXP_STORE_NOT_FOUND, VDXP_STORE_IO
+ * Opens a stored blob file. A `<ref>.blob` must end with a whole end line whose size matches
+ * (else `VDXP_STORE_CORRUPT` at once); its bytes are hashed as they are read, and the stream
+ * fails with `VDXP_STORE_CORRUPT` at its end when they do not match the SHA-256 (a consumer
+ * that reads to the end never takes damaged bytes for good ones). A file named `<ref>`, as
+ * earlier versions wrote them, is read as it is.
+ * @throws {StoreError} VDXP_STORE_NOT_FOUND, VDXP_STORE_CORRUPT, VDXP_STORE_IO
  */
 export async function openBlobFile(dir: string, ref: string): Promise<Readable> {
+  const path = join(dir, `${ref}.blob`);
+  let end: Buffer;
+  let fileSize: number;
+  try {
+    const handle = await open(path, 'r');
+    try {
+      fileSize = (await handle.stat()).size;
+      end = Buffer.alloc(Math.min(fileSize, BLOB_END_BYTES));
+      await handle.read(end, 0, end.length, fileSize - end.length);
+    } finally {
+      await handle.close();
+    }
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw ioError('cannot open a blob', e, path);
+    return openLegacyBlobFile(dir, ref);
+  }
+  const m = BLOB_END.exec(end.toString('latin1'));
+  const size = m ? Number(m[1]) : -1;
+  if (!m || size !== fileSize - BLOB_END_BYTES) {
+    throw new StoreError('VDXP_STORE_CORRUPT', `blob ${ref} has no whole end line (cut short, or grown); restore the store from a backup`, { location: path });
+  }
+  const expected = m[2]!;
+  const hash = createHash('sha256');
+  const check = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      hash.update(chunk);
+      done(null, chunk);
+    },
+    flush(done) {
+      if (hash.digest('hex') === expected) done();
+      else done(new StoreError('VDXP_STORE_CORRUPT', `blob ${ref} is damaged (its bytes do not match its SHA-256); restore the store from a backup`, { location: path }));
+    },
+  });
+  if (size === 0) {
+    check.end();
+    return check;
+  }
+  const bytes = createReadStream(path, { start: 0, end: size - 1 });
+  bytes.on('error', (e) => check.destroy(ioError('cannot read a blob', e, path)));
+  check.on('close', () => bytes.destroy());
+  return bytes.pipe(check);
+}
+
+/** A blob file of an earlier version (no end line): read as it is. */
+async function openLegacyBlobFile(dir: string, ref: string): Promise<Readable> {
   const path = join(dir, ref);
   try {
     await stat(path);

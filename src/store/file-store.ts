@@ -39,23 +39,25 @@ import {
  * superseded lines make up half of a folder's bytes, or it holds more than 64 files, the
  * folder is rewritten as one segment and its older files deleted. (Earlier versions wrote one
  * file per record, `<id>.json`: such files are read as the oldest lines and go at the first
- * rewrite.) A blob over 64 KiB is written durably on its own (temporary file, fsync, rename,
- * folder fsync); smaller ones ride in the journal, and each fold writes those it holds as one
+ * rewrite.) A blob over 64 KiB is written durably on its own (`blobs/<ref>.blob`: its bytes,
+ * then an end line with their size and SHA-256; temporary file, fsync, rename, folder fsync);
+ * smaller ones ride in the journal, and each fold writes those it holds as one
  * **pack** (`blobs/pack-<sequence>.bin`: their bytes, then their index with each one's SHA-256,
  * then an end line with the index's CRC-32) with one fsync.
  *
  * On open, temporary files are discarded and everything is checked; damage is
  * `VDXP_STORE_CORRUPT`, never skipped, and a refused open leaves every other file as it was:
- * a journal line
- * before the tail, a segment or a pack index whose CRC-32 or count does not match or that is
- * cut short or grown, a record that breaks its schema, a missing segment (every number from
- * a folder's newest whole segment on must be there), a pack whose blobs do not fill it up to
- * its index. A packed blob is checked against its SHA-256 when it is read (the stream fails
- * with `VDXP_STORE_CORRUPT`). What no check can tell: a folder's newest segment or the
- * journal's newest log deleted (the store is then the older one it was before), a damaged last
- * line of the newest log (read as a write a crash cut short, and dropped), and the bytes of a
- * blob over 64 KiB (its `BlobInfo` with the SHA-256 is the caller's; the connector sends it
- * with that SHA-256 as the axis's `hash-file`).
+ * a journal line before the tail, a log missing between two others, a segment or a pack index
+ * whose CRC-32 or count does not match or that is cut short or grown, a record that breaks its
+ * schema, a missing segment (every number from a folder's newest whole segment on must be
+ * there), a pack whose blobs do not fill it up to its index. Every blob is checked against
+ * its SHA-256 when it is read: a blob file without its whole end line is refused when opened,
+ * and a blob whose bytes do not match fails its stream with `VDXP_STORE_CORRUPT` (at the end,
+ * for a blob file, so that a reader that reads to the end never takes damaged bytes for good
+ * ones; the connector then fails the send for good). What no check can tell: a folder's newest segment or the journal's newest log
+ * deleted (the store is then the older one it was before), and a damaged last line of the
+ * newest log (read as a write a crash cut short, and dropped). Blob files of earlier versions
+ * (`blobs/<ref>`, no end line) are read as they are.
  *
  * One process at a time: `LOCK` holds pid, host and start time; a lock whose process is gone
  * is taken over, and so are the leases its

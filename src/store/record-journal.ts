@@ -8,8 +8,9 @@
  * pairs: one line is one atomic batch. On open the lines are replayed over the record folders;
  * an incomplete or damaged **tail** of the last log is a write that was never acknowledged
  * (a crash before its `fdatasync` returned) and is dropped; a damaged line followed by a good
- * one is `VDXP_STORE_CORRUPT`, never skipped. Logs are folded into the record folders
- * (compaction) in the background, on open and on close.
+ * one is `VDXP_STORE_CORRUPT`, never skipped, and so is a log missing between two others
+ * (folds delete logs oldest first, so the logs left are numbered without a gap). Logs are
+ * folded into the record folders (compaction) in the background, on open and on close.
  * @internal
  * @module
  */
@@ -62,7 +63,7 @@ function parseLine(line: Buffer): JournalChange[] | undefined {
 
 /**
  * Reads every log of `dir` (created when missing).
- * @throws {StoreError} VDXP_STORE_CORRUPT for a damaged line before the tail, VDXP_STORE_IO
+ * @throws {StoreError} VDXP_STORE_CORRUPT for a damaged line before the tail or a missing log (a gap in their numbers), VDXP_STORE_IO
  */
 export async function readJournal(dir: string): Promise<JournalContents> {
   let names: string[];
@@ -71,6 +72,13 @@ export async function readJournal(dir: string): Promise<JournalContents> {
     names = (await readdir(dir)).filter((n) => LOG_NAME.test(n)).sort();
   } catch (e) {
     throw ioError('cannot read the journal folder', e, dir);
+  }
+  // folds delete logs oldest first, so the logs left are numbered without a gap
+  const seqs = names.map((n) => Number(LOG_NAME.exec(n)![1]));
+  for (let i = 1; i < seqs.length; i++) {
+    if (seqs[i] !== seqs[i - 1]! + 1) {
+      throw new StoreError('VDXP_STORE_CORRUPT', `journal log ${logName(seqs[i - 1]! + 1)} is missing; restore the store from a backup`, { location: dir });
+    }
   }
   const batches: JournalChange[][] = [];
   for (const [i, name] of names.entries()) {

@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { ConnectorError, InputError } from '../../src/errors.js';
 import type { ErrorEvent } from '../../src/connector/events.js';
@@ -110,6 +112,24 @@ describe('send', () => {
     await expect(handle.delivered).rejects.toMatchObject({ code: 'VDXP_AXIS_FAIL' });
     expect(await g22.store.getOutbox(handle.outboxId)).toMatchObject({ state: 'failed', attempts: 1, lastError: { code: 'VDXP_AXIS_FAIL' } });
     expect(errors.some((e) => e.phase === 'send' && e.outboxId === handle.outboxId)).toBe(true);
+  });
+
+  test.each([
+    ['a bit flipped', (b: Buffer) => Buffer.concat([b.subarray(0, 1000), Buffer.from([b[1000]! ^ 1]), b.subarray(1001)])],
+    ['cut short', (b: Buffer) => b.subarray(0, b.length - 200)],
+  ] as const)('a package whose stored bytes are damaged (%s) fails for good with VDXP_STORE_CORRUPT, and the axis gets nothing', async (_, damage) => {
+    net = await startNetwork();
+    const [g22] = pair(net);
+    await g22.connector.stop(); // queue only: the package is damaged before it goes
+    const scan = new Uint8Array(200_000).map((_, i) => (i * 7919) % 251); // a package over 64 KiB: a blob file of its own
+    const handle = await g22.connector.send(letter(VPCP, [NGHE_AN], { attachments: [{ contentId: 'scan', name: 'scan.pdf', contentType: 'application/pdf', data: scan }] }));
+    const entry = (await g22.store.getOutbox(handle.outboxId))!;
+    const path = join(g22.dir, 'blobs', `${entry.blob.ref}.blob`);
+    await writeFile(path, damage(await readFile(path)));
+    g22.connector.start();
+    await expect(handle.delivered).rejects.toMatchObject({ code: 'VDXP_STORE_CORRUPT' });
+    expect(await g22.store.getOutbox(handle.outboxId)).toMatchObject({ state: 'failed', attempts: 1, lastError: { code: 'VDXP_STORE_CORRUPT' } });
+    expect(await sentOnAxis(net)).toBe(0);
   });
 
   test('retries with back-off, then gives up after maxAttempts', async () => {
