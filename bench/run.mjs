@@ -71,14 +71,15 @@ async function main() {
     '',
   ].join('\n');
   await mkdir(join(here, 'results'), { recursive: true });
+  // every row carries the seven keys; a context row (no target) has target and pass null
   const json = rows.map(({ name, value, baseline, unit, ratio, target, pass, note }) => ({
     name,
     value: value.median,
-    baseline: baseline?.median,
+    baseline: baseline?.median ?? null,
     unit,
-    ratio,
-    target,
-    pass,
+    ratio: ratio ?? null,
+    target: target ?? null,
+    pass: pass ?? null,
     valueStats: value,
     ...(baseline ? { baselineStats: baseline } : {}),
     ...(note ? { note } : {}),
