@@ -355,6 +355,7 @@ export {
   QuarantineEntrySchema,
 } from './store/record-schemas.js';
 export { FileStore } from './store/file-store.js';
+export { checkStore, type CheckStoreOptions, type StoreCheckProblem, type StoreCheckProgress, type StoreCheckReport } from './store/check-store.js';
 export { FileStoreOptionsSchema, type FileStoreOptions, type ResolvedFileStoreOptions } from './store/file-store-options.js';
 
 // --- deadlines and reports: working calendar, deadlines, reporting classes, compliance report --
