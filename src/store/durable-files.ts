@@ -63,29 +63,6 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
-/**
- * Writes `data` to `dir/name` atomically and durably (with `syncFolder: false` the rename is
- * durable only once the caller fsyncs `dir`).
- * @throws {StoreError} VDXP_STORE_IO
- */
-export async function writeDurably(target: DurableTarget, dir: string, name: string, data: string | Uint8Array, how: { syncFolder?: boolean } = {}): Promise<void> {
-  const tmp = join(target.tmpDir, `${randomUUID()}.tmp`);
-  try {
-    const handle = await open(tmp, 'wx');
-    try {
-      await handle.writeFile(data);
-      if (target.fsync) await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(tmp, join(dir, name));
-    if (target.fsync && how.syncFolder !== false) await (target.folders ? target.folders.sync(dir) : syncDir(dir));
-  } catch (e) {
-    await rm(tmp, { force: true }).catch(() => undefined);
-    throw ioError(`cannot write ${name}`, e, join(dir, name));
-  }
-}
-
 /** What {@link streamDurably} wrote. */
 export interface StreamedFile {
   readonly size: number;
