@@ -15,13 +15,13 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { StoreError } from '../errors.js';
-import { ioError, streamDurably, type DurableTarget } from './durable-files.js';
+import { ioError, lastLine, readAt, streamDurably, type DurableTarget } from './durable-files.js';
 import type { InlineBlob } from './journaled-records.js';
 import { STORE_ID_PATTERN } from './store.js';
 
@@ -125,7 +125,7 @@ function readIndex(path: string, name: string): (Place & { readonly ref: string 
     size = fstatSync(fd).size;
     tail = readAt(fd, Math.max(0, size - PACK_END_MAX), Math.min(size, PACK_END_MAX));
     if (tail.length < 2 || tail[tail.length - 1] !== NEWLINE) throw damaged('does not end with a whole line');
-    const endLine = tail.toString('latin1', tail.lastIndexOf(NEWLINE, tail.length - 2) + 1, tail.length - 1);
+    const endLine = lastLine(tail)!.text;
     m = PACK_END.exec(endLine);
     if (!m) throw damaged('has no end line (cut short, or grown)');
     const indexStart = Number(m[2]);
@@ -152,18 +152,6 @@ function readIndex(path: string, name: string): (Place & { readonly ref: string 
   }
   if (next !== Number(m[2])) throw damaged('holds bytes its index does not account for');
   return places;
-}
-
-/** `length` bytes of an open file from `position`. */
-function readAt(fd: number, position: number, length: number): Buffer {
-  const out = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, out, got, length - got, position + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return got === length ? out : out.subarray(0, got);
 }
 
 /** A packed blob's bytes, checked. */

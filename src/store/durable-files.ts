@@ -5,7 +5,7 @@
  * @module
  */
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { open, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import { Transform, type Readable } from 'node:stream';
 import { join } from 'node:path';
@@ -118,6 +118,29 @@ export async function streamDurably(
     if (limits.signal?.aborted) throw limits.signal.reason;
     throw ioError(`cannot store blob ${name}`, e, join(dir, name));
   }
+}
+
+/** `length` bytes of an open file from `position` (fewer when the file ends first). */
+export function readAt(fd: number, position: number, length: number): Buffer {
+  const out = Buffer.alloc(length);
+  let got = 0;
+  while (got < length) {
+    const n = readSync(fd, out, got, length - got, position + got);
+    if (n === 0) break;
+    got += n;
+  }
+  return got === length ? out : out.subarray(0, got);
+}
+
+/**
+ * The last line of `bytes`: where it starts and its text (latin1, without its newline), the
+ * form of the end lines that segments and packs close with; undefined when `bytes` does not
+ * end with a newline.
+ */
+export function lastLine(bytes: Buffer): { start: number; text: string } | undefined {
+  if (bytes.length === 0 || bytes[bytes.length - 1] !== 0x0a) return undefined;
+  const start = bytes.length < 2 ? 0 : bytes.lastIndexOf(0x0a, bytes.length - 2) + 1;
+  return { start, text: bytes.toString('latin1', start, bytes.length - 1) };
 }
 
 /** Writes all of `chunk` (a write may take only part of it). */

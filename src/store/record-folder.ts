@@ -20,14 +20,14 @@
  * @internal
  * @module
  */
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import type { z } from 'zod';
 import { StoreError } from '../errors.js';
-import { ioError, streamDurably, syncDir, type DurableTarget } from './durable-files.js';
+import { ioError, lastLine, readAt, streamDurably, syncDir, type DurableTarget } from './durable-files.js';
 
 const SEGMENT_NAME = /^seg-(\d{12})\.jsonl$/;
 const NEWLINE = 0x0a;
@@ -371,11 +371,8 @@ function segmentEndOf(path: string): { size: number; all: boolean } {
   try {
     fd = openSync(path, 'r');
     const { size } = fstatSync(fd);
-    const tail = Buffer.alloc(Math.min(size, SEGMENT_END_MAX + 1));
-    readSync(fd, tail, 0, tail.length, size - tail.length);
-    const text = tail.toString('latin1');
-    const m = text.endsWith('\n') ? SEGMENT_END.exec(text.slice(text.lastIndexOf('\n', text.length - 2) + 1, -1)) : null;
-    return { size, all: m?.[3] === 'all' };
+    const last = lastLine(readAt(fd, Math.max(0, size - SEGMENT_END_MAX - 1), Math.min(size, SEGMENT_END_MAX + 1)));
+    return { size, all: (last && SEGMENT_END.exec(last.text))?.[3] === 'all' };
   } catch (e) {
     throw ioError('cannot read a store file', e, path);
   } finally {
@@ -392,8 +389,8 @@ function readSegment(path: string, name: string): { bytes: Buffer; end: number }
   const bytes = readBytes(path);
   const damaged = (what: string) => new StoreError('VDXP_STORE_CORRUPT', `segment ${name} ${what}; restore the store from a backup`, { location: path });
   if (bytes.length < 2 || bytes[bytes.length - 1] !== NEWLINE) throw damaged('does not end with a whole line');
-  const end = bytes.lastIndexOf(NEWLINE, bytes.length - 2) + 1;
-  const m = bytes.length - end <= SEGMENT_END_MAX ? SEGMENT_END.exec(bytes.toString('latin1', end, bytes.length - 1)) : null;
+  const { start: end, text } = lastLine(bytes)!;
+  const m = bytes.length - end <= SEGMENT_END_MAX ? SEGMENT_END.exec(text) : null;
   if (!m) throw damaged('has no end line (cut short, or grown)');
   if (crc32(bytes.subarray(0, end)) !== Number.parseInt(m[2]!, 16)) throw damaged('is damaged (its CRC-32 does not match)');
   let lines = 0;
