@@ -1,28 +1,37 @@
 /**
  * Hand-over to the application, at least once: stored entries are claimed (a lease each),
  * their event is emitted, and the entry is recorded as handed over only when every handler
- * returned. A handler that throws leaves it for the next pass. Documents wait while nobody
- * listens for them; statuses and requests are recorded as handed over either way (tracking
- * and `decisions()` keep them).
+ * returned. Documents wait while nobody listens for them (and are then not claimed at all);
+ * statuses and requests are recorded as handed over either way (tracking and `decisions()`
+ * keep them).
+ *
+ * An entry that cannot be handed over never holds up the ones after it: within a pass it
+ * keeps its lease until the pass ends, so the next claim takes the entries behind it. One
+ * whose hand-over failed (a handler threw, its stored package is damaged or missing) is
+ * reported as an `error` event and held, its lease kept, for a back-off that grows with each
+ * failure in this process (the `retry` option's `baseDelayMs` doubling up to `maxDelayMs`);
+ * one that only waits (its arrival steps under way) is released when the pass ends.
  * @module
  */
 import type { ParsedEdoc, ParsedStatus } from '../edxml/model.js';
 import { parseEdxml } from '../edxml/parse.js';
-import type { InboxEntry, StatusRecord } from '../store/store.js';
+import { isReceivedDocument } from '../store/store-rules.js';
+import type { InboxEntry, InboxPatch, StatusRecord } from '../store/store.js';
+import { backoffDelayMs } from '../transport/retry.js';
 import { decisionIdOf } from './arrival.js';
 import { readBlob, type ConnectorContext } from './context.js';
 import type { DocumentEvent } from './events.js';
 
-/** True for a received document (new or replacement), false for statuses and requests. */
-function isDocument(entry: InboxEntry): boolean {
-  return entry.messageType === 'edoc' && (entry.operation === 'new' || entry.operation === 'replace');
-}
+/** Failure counts kept at most (the oldest forgotten first: its back-off starts again). */
+const MAX_REMEMBERED_FAILURES = 10_000;
 
 /** Hands stored entries over. */
 export class HandOver {
   readonly #ctx: ConnectorContext;
   #running: Promise<void> | undefined;
   #again = false;
+  /** Failed hand-overs in a row, by inbox id (this process's; gone once handed over). */
+  readonly #failures = new Map<string, number>();
 
   constructor(ctx: ConnectorContext) {
     this.#ctx = ctx;
@@ -56,37 +65,62 @@ export class HandOver {
   /** One pass; returns how many entries were handed over. */
   async pass(): Promise<number> {
     const { store, options } = this.#ctx;
-    const holder = { leaseHolder: options.workerId };
-    if (this.#ctx.events.count('document') === 0) {
-      // nobody takes documents now: claim only when a status or request waits (claims are writes)
-      const waiting = await store.listInbox({ handedOver: false });
-      if (!waiting.some((e) => !isDocument(e))) return 0;
-    }
+    // nobody takes documents now: claim only statuses and requests
+    const documents = this.#ctx.events.count('document') > 0;
+    // entries left waiting keep their lease until the pass ends, so each claim takes new ones
+    const waiting: string[] = [];
     let handed = 0;
-    for (;;) {
-      if (this.#ctx.halted()) return handed;
-      const claimed = await store.claimInboxHandover({ workerId: options.workerId, limit: options.batchSize, leaseMs: options.leaseMs, now: this.#ctx.now() });
-      let progressed = false;
-      for (const entry of claimed) {
-        if (this.#ctx.arriving.has(entry.id)) {
-          // its arrival steps are under way: the pass after the receive pass takes it
-          await store.updateInbox(entry.id, { lease: null }, holder).catch((error: unknown) => this.#ctx.events.reportError({ error, phase: 'handover', inboxId: entry.id }));
-          continue;
+    try {
+      for (;;) {
+        if (this.#ctx.halted()) return handed;
+        const claimed = await store.claimInboxHandover({ workerId: options.workerId, limit: options.batchSize, leaseMs: options.leaseMs, now: this.#ctx.now(), documents });
+        for (const entry of claimed) {
+          const outcome = await this.#take(entry);
+          if (outcome === 'handed') handed++;
+          else if (outcome === 'waiting') waiting.push(entry.id);
         }
-        let done = false;
-        try {
-          done = await this.#handOver(entry);
-        } catch (error) {
-          await this.#ctx.events.reportError({ error, phase: 'handover', inboxId: entry.id });
-        }
-        const patch = done ? { handedOverAt: this.#ctx.now().toISOString(), lease: null } : { lease: null };
-        await store.updateInbox(entry.id, patch, holder).catch((error: unknown) => this.#ctx.events.reportError({ error, phase: 'handover', inboxId: entry.id }));
-        if (done) {
-          handed++;
-          progressed = true;
-        }
+        if (claimed.length < options.batchSize) return handed;
       }
-      if (claimed.length < options.batchSize || !progressed) return handed;
+    } finally {
+      for (const id of waiting) await this.#patch(id, { lease: null });
+    }
+  }
+
+  /**
+   * Hands one claimed entry over, or holds it after a failure: `waiting` entries are released
+   * when the pass ends, `left` ones keep the lease they have (a hold, or another worker's).
+   */
+  async #take(entry: InboxEntry): Promise<'handed' | 'waiting' | 'left'> {
+    // its arrival steps are under way in this process: the pass after the receive pass takes it
+    if (this.#ctx.arriving.has(entry.id)) return 'waiting';
+    let done: boolean;
+    try {
+      done = await this.#handOver(entry);
+    } catch (error) {
+      await this.#ctx.events.reportError({ error, phase: 'handover', inboxId: entry.id });
+      const failures = (this.#failures.get(entry.id) ?? 0) + 1;
+      this.#failures.delete(entry.id);
+      this.#failures.set(entry.id, failures);
+      // entries handed over by another worker never leave it: forget the longest-failing first
+      if (this.#failures.size > MAX_REMEMBERED_FAILURES) this.#failures.delete(this.#failures.keys().next().value!);
+      const { options } = this.#ctx;
+      const delayMs = backoffDelayMs(failures, { retries: 0, ...options.retry }, options.random);
+      await this.#patch(entry.id, { lease: { workerId: options.workerId, expiresAt: new Date(this.#ctx.now().getTime() + delayMs).toISOString() } });
+      return 'left';
+    }
+    if (!done) return 'waiting';
+    this.#failures.delete(entry.id);
+    return (await this.#patch(entry.id, { handedOverAt: this.#ctx.now().toISOString(), lease: null })) ? 'handed' : 'left';
+  }
+
+  /** Updates a claimed entry (as its lease holder); false, with an `error` event, when that failed. */
+  async #patch(id: string, patch: InboxPatch): Promise<boolean> {
+    try {
+      await this.#ctx.store.updateInbox(id, patch, { leaseHolder: this.#ctx.options.workerId });
+      return true;
+    } catch (error) {
+      await this.#ctx.events.reportError({ error, phase: 'handover', inboxId: id });
+      return false;
     }
   }
 
@@ -107,7 +141,7 @@ export class HandOver {
       await events.emit('status', { inboxId: entry.id, documentId: status.documentId, from: entry.from, code: status.code, status, matched, message });
       return true;
     }
-    if (!isDocument(entry)) {
+    if (!isReceivedDocument(entry)) {
       const decision = await store.getDecision(decisionIdOf(entry.id));
       if (!decision) return false; // not made yet: as for a status without its record
       await events.emit('request', { decision });

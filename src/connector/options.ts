@@ -21,7 +21,11 @@ const isStore = (v: unknown): boolean =>
   typeof v === 'object' && v !== null && ['putBlob', 'addOutbox', 'claimOutbox', 'addInbox', 'addStatus', 'close'].every((m) => typeof (v as Record<string, unknown>)[m] === 'function');
 const agencyOrganization = OrganizationSchema.extend({ organName: z.string().min(1) });
 
-/** Retries of the outbox (a `sendEdoc` is never retried by the client itself). */
+/**
+ * Retries of the outbox (a `sendEdoc` is never retried by the client itself), and the pause
+ * before a received entry whose hand-over failed is tried again (`baseDelayMs` doubling up to
+ * `maxDelayMs`; hand-overs have no `maxAttempts`: they are tried for as long as it takes).
+ */
 export const OutboxRetrySchema = z.strictObject({
   /** Attempts before an entry is `failed`. @defaultValue 12 */
   maxAttempts: z.number().int().min(1).max(1000).default(12),
@@ -79,7 +83,7 @@ export const ConnectorOptionsSchema = z
       .optional(),
     /** Pause between two passes of the receive loop. @defaultValue 5000 */
     pollIntervalMs: z.number().int().min(1).default(5_000),
-    /** @defaultValue `{ maxAttempts: 12, baseDelayMs: 1000, maxDelayMs: 300000 }` */
+    /** The outbox's and the hand-over's back-off (`OutboxRetrySchema`). @defaultValue `{ maxAttempts: 12, baseDelayMs: 1000, maxDelayMs: 300000 }` */
     retry: OutboxRetrySchema.prefault({}),
     /** Lease of claimed work; another worker may take it over after this. @defaultValue 60000 */
     leaseMs: z.number().int().min(100).default(60_000),

@@ -14,7 +14,7 @@ import { RecordFolder, freeze } from './record-folder.js';
 import { INLINE_BLOB_BYTES, JournaledRecords, type InlineBlob } from './journaled-records.js';
 import { RECORD_SCHEMAS } from './record-schemas.js';
 import type {
-  AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxEntry, InboxFilter, InboxPatch,
+  AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxClaimOptions, InboxEntry, InboxFilter, InboxPatch,
   NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
   Lease, QuarantineEntry, ReceiveClaimOptions, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
@@ -362,8 +362,8 @@ export class FileStore implements Store {
       .sort(byKeys((e) => e.receivedAt, (e) => e.id));
   }
 
-  claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]> {
-    return this.#claimIn(this.#inbox, () => this.#inbox.withKey('waiting', 'waiting'), options, (e) => isInboxClaimable(e, options.now), byKeys((e) => e.receivedAt, (e) => e.id));
+  claimInboxHandover(options: InboxClaimOptions): Promise<InboxEntry[]> {
+    return this.#claimIn(this.#inbox, () => this.#inbox.withKey('waiting', 'waiting'), options, (e) => isInboxClaimable(e, options.now, options.documents !== false), byKeys((e) => e.receivedAt, (e) => e.id));
   }
 
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry> {

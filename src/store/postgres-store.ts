@@ -12,7 +12,7 @@ import { PostgresRecordTable, type Queryable } from './postgres-record-table.js'
 import { POSTGRES_TABLES } from './postgres-tables.js';
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './postgres-store-options.js';
 import type {
-  AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxEntry, InboxFilter, InboxPatch,
+  AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxClaimOptions, InboxEntry, InboxFilter, InboxPatch,
   NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
   QuarantineEntry, ReceiveClaimOptions, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
@@ -208,8 +208,10 @@ export class PostgresStore implements Store {
     return this.#run('listInbox', (db) => this.#inbox.select(db, w.sql, w.values, 'received_at, id'));
   }
 
-  async claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]> {
-    const due = { due: 'NOT handed_over', order: 'received_at, id' };
+  async claimInboxHandover(options: InboxClaimOptions): Promise<InboxEntry[]> {
+    // documents: edocs whose operation is new or replace (isReceivedDocument)
+    const kinds = options.documents === false ? " AND NOT (message_type = 'edoc' AND operation IN ('new', 'replace'))" : '';
+    const due = { due: `NOT handed_over${kinds}`, order: 'received_at, id' };
     const rows = await this.#run('claimInboxHandover', (db) => claimLeased(db, this.#inbox.name, due, options));
     return this.#inbox.parseRows(rows).sort(byKeys((e) => e.receivedAt, (e) => e.id));
   }

@@ -88,9 +88,18 @@ export function isOutboxClaimable(entry: OutboxEntry, now: Date): boolean {
   return (entry.state === 'pending' || entry.state === 'sending') && Date.parse(entry.nextAttemptAt) <= now.getTime();
 }
 
-/** True when `claimInboxHandover` may hand this entry out at `now`. */
-export function isInboxClaimable(entry: InboxEntry, now: Date): boolean {
-  return entry.handedOverAt === undefined && isLeaseFree(entry.lease, now);
+/** True for a received document (an edoc, new or a replacement); false for statuses and requests. */
+export function isReceivedDocument(entry: Pick<InboxEntry, 'messageType' | 'operation'>): boolean {
+  return entry.messageType === 'edoc' && (entry.operation === 'new' || entry.operation === 'replace');
+}
+
+/**
+ * True when `claimInboxHandover` may hand this entry out at `now`; `documents: false` (as in
+ * {@link InboxClaimOptions}) leaves received documents out.
+ */
+export function isInboxClaimable(entry: InboxEntry, now: Date, documents = true): boolean {
+  if (entry.handedOverAt !== undefined || !isLeaseFree(entry.lease, now)) return false;
+  return documents || !isReceivedDocument(entry);
 }
 
 /** The lease a claim gives. */

@@ -47,6 +47,16 @@ export interface ClaimOptions {
   readonly now: Date;
 }
 
+/** Options of {@link Store.claimInboxHandover}. */
+export interface InboxClaimOptions extends ClaimOptions {
+  /**
+   * `false`: leave received documents (edocs whose operation is `new` or `replace`) alone and
+   * claim only statuses and requests (revokes, updates), as when nobody takes documents.
+   * @defaultValue true
+   */
+  readonly documents?: boolean;
+}
+
 /** Options of {@link Store.claimReceive}. */
 export interface ReceiveClaimOptions {
   /** The axis DocId of the listed package about to be fetched. */
@@ -118,9 +128,9 @@ export interface Store {
   listInbox(filter?: InboxFilter): Promise<InboxEntry[]>;
   /**
    * Atomically leases up to `limit` entries not yet handed over whose lease is absent or
-   * expired, oldest first.
+   * expired, oldest first; with `documents: false`, only statuses and requests.
    */
-  claimInboxHandover(options: ClaimOptions): Promise<InboxEntry[]>;
+  claimInboxHandover(options: InboxClaimOptions): Promise<InboxEntry[]>;
   /** @throws {StoreError} VDXP_STORE_NOT_FOUND, VDXP_STORE_CONFLICT */
   updateInbox(id: string, patch: InboxPatch, expect?: UpdateExpectation): Promise<InboxEntry>;
   /**

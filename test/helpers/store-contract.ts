@@ -267,6 +267,21 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
         expect((await store.claimInboxHandover({ workerId: 'w3', limit: 5, leaseMs: 1000, now: at(1010) })).map((e) => e.id)).toEqual(['i2', 'i3']);
       });
 
+      test('hand-over claims with documents: false take only statuses and requests, leaving documents unleased', async () => {
+        const blob = await someBlob(store);
+        await store.addInbox(inboxEntry('d1', blob, { receivedAt: iso(1) }));
+        await store.addInbox(inboxEntry('d2', blob, { receivedAt: iso(2), operation: 'replace', documentId: 'D2' }));
+        await store.addInbox(inboxEntry('s1', blob, { receivedAt: iso(3), messageType: 'status', operation: '01@t', documentId: 'D9' }));
+        await store.addInbox(inboxEntry('r1', blob, { receivedAt: iso(4), operation: 'revoke', documentId: 'D9' }));
+        await store.addInbox(inboxEntry('u1', blob, { receivedAt: iso(5), operation: 'update', documentId: 'D8' }));
+        const claimed = await store.claimInboxHandover({ workerId: 'w1', limit: 2, leaseMs: 1000, now: at(10), documents: false });
+        expect(claimed.map((e) => e.id)).toEqual(['s1', 'r1']);
+        expect((await store.claimInboxHandover({ workerId: 'w1', limit: 5, leaseMs: 1000, now: at(10), documents: false })).map((e) => e.id)).toEqual(['u1']);
+        expect((await store.getInbox('d1'))!.lease).toBeUndefined();
+        expect((await store.getInbox('d2'))!.lease).toBeUndefined();
+        expect((await store.claimInboxHandover({ workerId: 'w2', limit: 5, leaseMs: 1000, now: at(10), documents: true })).map((e) => e.id)).toEqual(['d1', 'd2']);
+      });
+
       test('receive leases: one worker fetches a package while its lease lasts; renewed by it, taken over after it, freed by its release', async () => {
         if (!store.claimReceive || !store.releaseReceive) throw new Error(`${name} has no receive leases`);
         const claim = (workerId: string, ms: number, axisDocId = 'axis-1') => store.claimReceive!({ axisDocId, workerId, leaseMs: 1000, now: at(ms) });
