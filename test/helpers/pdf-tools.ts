@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PdfDocument } from '../../src/signature/pdf/pdf-document.js';
@@ -41,6 +41,21 @@ export function requirePdfTools(): void {
     const r = spawnSync('sh', ['-c', `command -v ${cmd}`]);
     if (r.status !== 0) throw new Error(`${cmd} is required by these tests (poppler-utils, libnss3-tools, openssl: .ci/run installs them)`);
   }
+}
+
+/** DejaVu Sans from Debian's fonts-dejavu-core: a TrueType font covering Vietnamese. */
+export const DEJAVU_SANS = '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf';
+
+/** DejaVu Sans's bytes; throws (never skips) when it is missing: `.ci/run` installs it. */
+export function dejaVuSans(): Buffer {
+  if (!existsSync(DEJAVU_SANS)) throw new Error(`${DEJAVU_SANS} is required by these tests (fonts-dejavu-core: .ci/run installs it)`);
+  return readFileSync(DEJAVU_SANS);
+}
+
+/** Runs a poppler tool (pdffonts, pdftotext, pdftoppm…) and returns its exit code and output. */
+export function poppler(cmd: string, args: string[]): { status: number; out: string; stdout: Buffer } {
+  const r = spawnSync(cmd, args, { maxBuffer: 1 << 26 });
+  return { status: r.status ?? -1, out: `${r.stdout.toString('utf8')}${r.stderr.toString('utf8')}`, stdout: r.stdout };
 }
 
 /** A fresh NSS database with the test root trusted (and the sub-CA known), in a temporary folder. */

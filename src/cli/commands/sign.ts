@@ -52,6 +52,9 @@ PDF options:
   --appearance PRESET   visible block (Nghị định 30/2020): person (Người ký, Cơ quan,
                         Chức vụ, Thời gian ký; bottom right of page 1) or organization
                         (top right of page 1); invisible by default
+  --font FILE.ttf       TrueType font to draw the block in Vietnamese (e.g. DejaVuSans.ttf,
+                        NotoSans-Regular.ttf), embedded as a subset of the glyphs used;
+                        without it the block is drawn in Helvetica, transliterated to ASCII
   --position TEXT       Chức vụ in the block (default: the certificate's title)
   --document-code CODE  number and notation in the organization block (e.g. 12/QĐ-BTN)
   --certify             certification signature (DocMDP P=2); only the first signature
@@ -62,7 +65,8 @@ Exit codes: 0 signed, 2 error (unreadable package, key or certificate; already s
 
 Example:
   vdxp sign cv-7816.edxml --key clerk.key.pem --cert clerk.cert.pem --chain vgca.pem -o cv-7816.signed.edxml
-  vdxp sign qd-12.pdf --key director.key.pem --cert director.pem --appearance person -o qd-12.signed.pdf
+  vdxp sign qd-12.pdf --key director.key.pem --cert director.pem --appearance person \
+    --font /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf -o qd-12.signed.pdf
   vdxp sign qd-12.signed.pdf --key org.key.pem --cert org.pem --cades --appearance organization -o qd-12.final.pdf
 `;
 
@@ -92,6 +96,7 @@ export const signCommand: CliCommand = {
           location: { type: 'string' },
           field: { type: 'string' },
           appearance: { type: 'string' },
+          font: { type: 'string' },
           position: { type: 'string' },
           'document-code': { type: 'string' },
           certify: { type: 'boolean', default: false },
@@ -113,16 +118,27 @@ export const signCommand: CliCommand = {
       passphrase = io.env[v['passphrase-env']];
       if (passphrase === undefined) return printError(io, new VdxpError('VDXP_CLI_USAGE', `environment variable ${v['passphrase-env']} is not set`));
     }
-    const [input, key, cert, chain] = await Promise.all([
+    if (v.font !== undefined && v.appearance === undefined) {
+      return printError(io, new VdxpError('VDXP_CLI_USAGE', '--font draws the visible block: give --appearance too'));
+    }
+    const [input, key, cert, chain, font] = await Promise.all([
       readInput(io, file, 'package'),
       readInput(io, v.key, 'key file'),
       readInput(io, v.cert, 'certificate file'),
       v.chain ? readInput(io, v.chain, 'chain file') : undefined,
+      v.font ? readInput(io, v.font, 'font file') : undefined,
     ]);
     const certificate = toCertificateDer(cert[0] === 0x30 ? new Uint8Array(cert) : cert.toString('latin1'));
     const pdf = input.subarray(0, 1024).includes('%PDF-', 0, 'latin1');
     if (v.appearance !== undefined && v.appearance !== 'person' && v.appearance !== 'organization') {
       return printError(io, new VdxpError('VDXP_CLI_USAGE', '--appearance must be person or organization'));
+    }
+    const pdfOnly = (['cades', 'reason', 'location', 'field', 'appearance', 'font', 'position', 'document-code', 'certify'] as const).filter((k) => v[k] !== undefined && v[k] !== false);
+    const edxmlOnly = (['c14n', 'replace'] as const).filter((k) => v[k] !== undefined && v[k] !== false);
+    const misplaced = pdf ? edxmlOnly : pdfOnly;
+    if (misplaced.length > 0) {
+      const kind = pdf ? 'a PDF' : 'an edXML package';
+      return printError(io, new VdxpError('VDXP_CLI_USAGE', `${file} is ${kind}: ${misplaced.map((k) => `--${k}`).join(', ')} ${misplaced.length === 1 ? 'does' : 'do'} not apply to it`));
     }
     let signed: Uint8Array;
     let algorithm: string;
@@ -142,6 +158,7 @@ export const signCommand: CliCommand = {
                 preset: v.appearance as 'person' | 'organization',
                 ...(v.position !== undefined ? { position: v.position } : {}),
                 ...(v['document-code'] !== undefined ? { documentCode: v['document-code'] } : {}),
+                ...(font ? { font: new Uint8Array(font) } : {}),
               },
             }
           : {}),

@@ -11,6 +11,7 @@ import { PdfError, SignatureError } from '../../errors.js';
 import { NAME_OIDS, nameAttribute } from '../distinguished-name.js';
 import { certificateFromDer, toCertificateDer } from '../certificate.js';
 import { layOutAppearance } from './appearance.js';
+import { embeddedFontObjects } from './embedded-font.js';
 import { PdfDict, PdfRef, PdfString, type PdfValue } from './pdf-object.js';
 import type { PdfDocument } from './pdf-document.js';
 import { pdfDict, pdfName, pdfString, serializeName, serializeValue } from './pdf-serializer.js';
@@ -74,11 +75,18 @@ export function buildSignatureUpdate(doc: PdfDocument, o: ResolvedPreparePdfSign
     const fixed = Array.isArray(existingRect) && existingRect.length === 4 && existingRect.every((x) => typeof x === 'number') ? (existingRect as [number, number, number, number]) : undefined;
     const laid = layOutAppearance({ ...defaultsFrom(o.appearance, cert), ...(fixed ? { rect: fixed } : {}) }, signingTime, mediaBox(doc, page.dict));
     const apRef = new PdfRef(next++, 0);
-    const font = pdfDict({ Type: pdfName('Font'), Subtype: pdfName('Type1'), BaseFont: pdfName('Helvetica'), Encoding: pdfName('WinAnsiEncoding') });
+    let font: PdfValue = pdfDict({ Type: pdfName('Font'), Subtype: pdfName('Type1'), BaseFont: pdfName('Helvetica'), Encoding: pdfName('WinAnsiEncoding') });
+    const fontObjects: ObjectToWrite[] = [];
+    if (laid.embedded) {
+      const embedded = embeddedFontObjects(laid.embedded, next);
+      font = embedded.font;
+      fontObjects.push(...embedded.objects);
+      next = embedded.next;
+    }
     const dict = pdfDict({
       Type: pdfName('XObject'), Subtype: pdfName('Form'), BBox: [0, 0, laid.width, laid.height], Resources: pdfDict({ Font: pdfDict({ F1: font }) }),
     });
-    objects.push({ ref: apRef, value: { dict, data: laid.content } });
+    objects.push({ ref: apRef, value: { dict, data: laid.content } }, ...fontObjects);
     ap = pdfDict({ N: apRef });
     rect = [...laid.rect];
     tooltip = laid.lines.join('\n');

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { PdfDict, type PdfRef } from '../../../src/signature/pdf/pdf-object.js';
@@ -10,7 +10,7 @@ import { createTestPki, type TestPki } from '../../../src/testing/test-pki.js';
 import { builtCli } from '../../helpers/built.js';
 import { runCaptured } from '../../helpers/cli-capture.js';
 import { samplePackage } from '../../helpers/edxml-sample.js';
-import { appendUpdate, latin1 } from '../../helpers/pdf-tools.js';
+import { appendUpdate, dejaVuSans, latin1, poppler } from '../../helpers/pdf-tools.js';
 import { tempDir } from '../../helpers/xmlsec.js';
 
 let pki: TestPki;
@@ -49,6 +49,37 @@ describe('vdxp sign on a PDF', () => {
     const run = await runCaptured(['sign', 'plain.pdf', ...signArgs('person'), '--appearance', 'stamp', '-o', 'x.pdf'], dir);
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(/^VDXP_CLI_USAGE: --appearance/);
+  });
+
+  test('--font draws the block in Vietnamese with that TrueType font, embedded (pdftotext reads it back)', async () => {
+    writeFileSync(join(dir, 'dejavu.ttf'), dejaVuSans());
+    const run = await runCaptured(['sign', 'plain.pdf', ...signArgs('person'), '--appearance', 'person', '--position', 'Giám đốc Sở', '--font', 'dejavu.ttf', '-o', 'font.pdf'], dir);
+    expect(run).toMatchObject({ code: 0, stderr: '' });
+    const text = poppler('pdftotext', ['-enc', 'UTF-8', join(dir, 'font.pdf'), '-']);
+    expect(text.out).toContain('Người ký: Nguyễn Văn An');
+    expect(text.out).toContain('Chức vụ: Giám đốc Sở');
+    expect(latin1(readFileSync(join(dir, 'font.pdf')))).toContain('/FontFile2');
+  });
+
+  test.each([
+    [['--font', 'dejavu.ttf'], /^VDXP_CLI_USAGE: --font draws the visible block: give --appearance too/],
+    [['--appearance', 'person', '--font', 'missing.ttf'], /^VDXP_IO: cannot read the font file missing\.ttf/],
+    [['--appearance', 'person', '--font', 'plain.pdf'], /^VDXP_CONFIG_INVALID: .*appearance\.font.*not a TrueType font/],
+    [['--c14n', 'inclusive'], /^VDXP_CLI_USAGE: plain\.pdf is a PDF: --c14n does not apply to it/],
+  ])('PDF font and option mistakes are refused, nothing written: %j', async (extra, message) => {
+    writeFileSync(join(dir, 'dejavu.ttf'), dejaVuSans());
+    const run = await runCaptured(['sign', 'plain.pdf', ...signArgs('person'), ...extra, '-o', 'refused.pdf'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(message);
+    expect(existsSync(join(dir, 'refused.pdf'))).toBe(false);
+  });
+
+  test('PDF-only options given for an edXML package are a usage error naming them', async () => {
+    writeFileSync(join(dir, 'in.edxml'), samplePackage());
+    const run = await runCaptured(['sign', 'in.edxml', ...signArgs('person'), '--appearance', 'person', '--cades', '-o', 'x.edxml'], dir);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^VDXP_CLI_USAGE: in\.edxml is an edXML package: --cades, --appearance do not apply to it/);
+    expect(existsSync(join(dir, 'x.edxml'))).toBe(false);
   });
 });
 
