@@ -23,7 +23,10 @@ export interface EmbeddedText {
 
 /**
  * Glyphs of a line with this font: hex for a content stream (`<0041…>`), the width in
- * points at `size`, and each glyph recorded in `used`.
+ * points at `size`, and each glyph recorded in `used`. Text is normalised to precomposed
+ * characters (NFC); a character the font has no precomposed glyph for is drawn as its base
+ * letter and combining marks when the font has those (placed by the marks' own offsets, as
+ * no positioning table is applied).
  * @throws {PdfError} VDXP_PDF_UNSUPPORTED naming the characters the font has no glyph for
  */
 export function shapeLine(font: TrueTypeFont, line: string, size: number, used: Map<number, string>): { hex: string; width: number } {
@@ -31,14 +34,21 @@ export function shapeLine(font: TrueTypeFont, line: string, size: number, used: 
   let units = 0;
   const missing = new Set<string>();
   for (const ch of line.normalize('NFC')) {
-    const glyph = font.glyphOf(ch.codePointAt(0)!);
-    if (glyph === 0) {
-      missing.add(ch);
-      continue;
+    let parts = [ch];
+    if (font.glyphOf(ch.codePointAt(0)!) === 0) {
+      const decomposed = [...ch.normalize('NFD')];
+      if (decomposed.length < 2 || decomposed.some((c) => font.glyphOf(c.codePointAt(0)!) === 0)) {
+        missing.add(ch);
+        continue;
+      }
+      parts = decomposed;
     }
-    if (!used.has(glyph)) used.set(glyph, ch);
-    hex += glyph.toString(16).padStart(4, '0');
-    units += font.advanceOf(glyph);
+    for (const part of parts) {
+      const glyph = font.glyphOf(part.codePointAt(0)!);
+      if (!used.has(glyph)) used.set(glyph, part);
+      hex += glyph.toString(16).padStart(4, '0');
+      units += font.advanceOf(glyph);
+    }
   }
   if (missing.size > 0) {
     const list = [...missing].map((c) => `${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');

@@ -151,7 +151,8 @@ export class TrueTypeFont {
       keep.add(g);
       queue.push(...this.#componentsOf(g));
     }
-    const count = Math.max(...keep) + 1;
+    let count = 0;
+    for (const g of keep) count = Math.max(count, g + 1);
     const glyf: Buffer[] = [];
     const loca = Buffer.alloc((count + 1) * 4);
     const hmtx = Buffer.alloc(count * 4);
@@ -283,7 +284,7 @@ export class TrueTypeFont {
   #format4(sub: number, end: number): (cp: number) => number {
     const b = this.#bytes;
     if (sub + 14 > end) fail('its cmap format 4 subtable is cut short');
-    const segments = b.readUInt16BE(sub + 6) / 2;
+    const segments = b.readUInt16BE(sub + 6) >>> 1;
     const ends = sub + 14;
     const starts = ends + segments * 2 + 2;
     const deltas = starts + segments * 2;
