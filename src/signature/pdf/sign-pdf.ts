@@ -23,13 +23,14 @@ import { resolveSignPdfOptions, type SignPdfOptions } from './sign-pdf-options.j
  * @throws {SignatureError} VDXP_SIGNATURE_KEY_UNUSABLE (key unreadable, not fitting the
  *   certificate, external signer or time-stamping authority failed), VDXP_SIGNATURE_POLICY (algorithm refused,
  *   certification not first, document certified P=1), VDXP_SIGNATURE_EXISTS (field signed)
- * @throws {PdfError} VDXP_PDF_MALFORMED / VDXP_PDF_UNSUPPORTED for a PDF that cannot be signed
+ * @throws {PdfError} VDXP_PDF_MALFORMED / VDXP_PDF_UNSUPPORTED for a PDF that cannot be signed;
+ *   VDXP_PDF_UNSUPPORTED when the appearance's `font` cannot draw a character of its text
  * @example
  * ```ts
  * const once = await signPdf(pdf, { key: personKeyPem, certificate: personCertPem, reason: 'Ký ban hành' });
  * const twice = await signPdf(once, {
  *   key: orgKeyPem, certificate: orgCertPem, subFilter: 'ETSI.CAdES.detached',
- *   appearance: { preset: 'organization', documentCode: '12/QĐ-BTN' },
+ *   appearance: { preset: 'organization', documentCode: '12/QĐ-BTN', font: readFileSync('DejaVuSans.ttf') },
  *   timestamp: { tsa: (digest) => askTsa(digest) },
  * });
  * ```
