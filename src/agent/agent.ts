@@ -10,6 +10,7 @@ import { Connector } from '../connector/connector.js';
 import type { ConnectorOptions } from '../connector/options.js';
 import { FileStore } from '../store/file-store.js';
 import { PostgresStore } from '../store/postgres-store.js';
+import { isReceivedDocument } from '../store/store-rules.js';
 import type { Store } from '../store/store.js';
 import { AxisClient } from '../transport/axis-client.js';
 import { loadSigning, loadVerification } from './agent-crypto.js';
@@ -220,7 +221,7 @@ export class Agent {
     if (hook?.oldestEnqueuedAt !== undefined) times.push(hook.oldestEnqueuedAt);
     return {
       documentsSent: edocsSent.length,
-      documentsReceived: received.filter((e) => e.operation === 'new' || e.operation === 'replace').length,
+      documentsReceived: received.filter(isReceivedDocument).length,
       documentsFailed: edocsFailed.length,
       statusesSent: statusesSent.length,
       statusesReceived: statusesIn.length,

@@ -8,6 +8,7 @@
  * @module
  */
 import type { ParsedEdxml, StatusMessage } from '../edxml/model.js';
+import { isReceivedDocument } from '../store/store-rules.js';
 import type { InboxEntry, OutboxEntry, StatusRecord } from '../store/store.js';
 import type { ConnectorContext } from './context.js';
 import { operationName } from './message-facts.js';
@@ -42,7 +43,7 @@ export async function afterArrival(ctx: ConnectorContext, outbox: OutboxWorker, 
 
 async function requestDecision(ctx: ConnectorContext, entry: InboxEntry, kind: 'take-back' | 'revoke' | 'update', documentId: string, reason: string | undefined): Promise<void> {
   const received = (await ctx.store.listInbox({ documentId, from: entry.from, messageType: 'edoc' })).find(
-    (e) => (e.operation === 'new' || e.operation === 'replace') && e.to === entry.to,
+    (e) => isReceivedDocument(e) && e.to === entry.to,
   );
   await ctx.store.addDecision({
     id: decisionIdOf(entry.id),
@@ -97,7 +98,7 @@ export async function withdrawReceived(
   decisionId?: string,
 ): Promise<InboxEntry[]> {
   const changed: InboxEntry[] = [];
-  const copies = (await ctx.store.listInbox({ documentId, from: issuer, messageType: 'edoc' })).filter((e) => e.operation === 'new' || e.operation === 'replace');
+  const copies = (await ctx.store.listInbox({ documentId, from: issuer, messageType: 'edoc' })).filter(isReceivedDocument);
   for (const copy of copies) {
     if (copy.withdrawn) continue;
     changed.push(await ctx.store.updateInbox(copy.id, { withdrawn: true }));

@@ -11,6 +11,7 @@ import { ConnectorError, StoreError } from '../errors.js';
 import type { StaffInfo, StatusMessage, StatusMessageInput } from '../edxml/model.js';
 import { parseEdxml } from '../edxml/parse.js';
 import { toVietnamTimestamp } from '../edxml/vietnam-time.js';
+import { isReceivedDocument } from '../store/store-rules.js';
 import type { InboxEntry, OutboxEntry, StatusRecord } from '../store/store.js';
 import { agencyById, readBlob, type ConnectorContext } from './context.js';
 import { checkTransition, isLifecycleCode } from './lifecycle.js';
@@ -45,7 +46,7 @@ export interface ReportResult {
 export async function findReceived(ctx: ConnectorContext, ref: string): Promise<InboxEntry> {
   const byId = await ctx.store.getInbox(ref);
   if (byId && byId.messageType === 'edoc') return byId;
-  const matches = (await ctx.store.listInbox({ documentId: ref, messageType: 'edoc' })).filter((e) => e.operation === 'new' || e.operation === 'replace');
+  const matches = (await ctx.store.listInbox({ documentId: ref, messageType: 'edoc' })).filter(isReceivedDocument);
   if (matches.length === 1) return matches[0]!;
   if (matches.length > 1) {
     throw new ConnectorError('VDXP_CONNECTOR_NOT_FOUND', `several received documents have DocumentId ${ref} (one per receiving agency): give the inbox id`, {

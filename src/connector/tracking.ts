@@ -4,6 +4,7 @@
  * `tracking-types.ts`, plus each counterpart's reporting class.
  * @module
  */
+import { isReceivedDocument } from '../store/store-rules.js';
 import type { OutboxEntry, StatusRecord } from '../store/store.js';
 import type { ConnectorContext } from './context.js';
 import { classifyCounterpart, classifyTrail } from './reporting-class.js';
@@ -101,9 +102,7 @@ export async function sentTracking(ctx: Pick<ConnectorContext, 'store'>, documen
 
 /** Documents received (new and replacements), with the statuses this system reported. */
 export async function receivedTracking(ctx: Pick<ConnectorContext, 'store'>, documentId?: string): Promise<ReceivedDocumentTracking[]> {
-  const entries = (await ctx.store.listInbox({ messageType: 'edoc', ...(documentId ? { documentId } : {}) })).filter(
-    (e) => e.operation === 'new' || e.operation === 'replace',
-  );
+  const entries = (await ctx.store.listInbox({ messageType: 'edoc', ...(documentId ? { documentId } : {}) })).filter(isReceivedDocument);
   const reported = groupBy(await ctx.store.listStatuses({ direction: 'out', ...(documentId ? { documentId } : {}) }), (s) => s.inboxId);
   return entries.map((e) => ({
     documentId: e.documentId,

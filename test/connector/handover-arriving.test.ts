@@ -3,13 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ConnectorContext } from '../../src/connector/context.js';
-import { ConnectorEvents, type DocumentEvent } from '../../src/connector/events.js';
+import type { DocumentEvent } from '../../src/connector/events.js';
 import { HandOver } from '../../src/connector/handover.js';
-import { resolveConnectorOptions } from '../../src/connector/options.js';
-import { RecentPackages } from '../../src/connector/recent-packages.js';
 import { buildEdxml } from '../../src/edxml/build.js';
 import { FileStore } from '../../src/store/file-store.js';
-import { NGHE_AN, VPCP, letter } from '../helpers/connector-setup.js';
+import { NGHE_AN, VPCP, connectorContext, letter } from '../helpers/connector-setup.js';
 
 let dir: string;
 let store: FileStore;
@@ -23,12 +21,7 @@ afterEach(async () => {
 });
 
 /** A connector context for `agency` on the test's store (an axis nobody answers). */
-function contextFor(agency: typeof VPCP): ConnectorContext {
-  const options = resolveConnectorOptions({ axis: { endpoint: 'http://127.0.0.1:9', systemId: agency.organId, secret: 's' }, store, agency });
-  return {
-    options, store, events: new ConnectorEvents(), signal: new AbortController().signal, halted: () => false, now: () => new Date(), recent: new RecentPackages(8), arriving: new Set(),
-  };
-}
+const contextFor = (agency: typeof VPCP): ConnectorContext => connectorContext(store, agency);
 
 describe('hand-over beside the receive loop', () => {
   test('a document whose arrival steps are under way (in this process, or 01 not yet recorded) is left, lease released, and handed over by a later pass', async () => {

@@ -3,14 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import type { ConnectorContext } from '../../src/connector/context.js';
-import { ConnectorEvents, type ErrorEvent } from '../../src/connector/events.js';
+import type { ErrorEvent } from '../../src/connector/events.js';
 import { HandOver } from '../../src/connector/handover.js';
-import { resolveConnectorOptions } from '../../src/connector/options.js';
-import { RecentPackages } from '../../src/connector/recent-packages.js';
 import { buildEdxml } from '../../src/edxml/build.js';
 import { StoreError } from '../../src/errors.js';
 import { FileStore } from '../../src/store/file-store.js';
-import { NGHE_AN, VPCP, letter } from '../helpers/connector-setup.js';
+import { NGHE_AN, VPCP, connectorContext, letter } from '../helpers/connector-setup.js';
 
 let dir: string;
 let store: FileStore;
@@ -27,13 +25,9 @@ const T0 = Date.parse('2025-03-10T02:00:00.000Z');
 
 /** A receiving context on the test's store, its clock at `clock.ms`, two entries per claim. */
 function receiver(clock: { ms: number }): ConnectorContext {
-  const options = resolveConnectorOptions({
-    axis: { endpoint: 'http://127.0.0.1:9', systemId: NGHE_AN.organId, secret: 's' }, store, agency: NGHE_AN,
+  return connectorContext(store, NGHE_AN, {
     batchSize: 2, retry: { baseDelayMs: 1_000, maxDelayMs: 4_000 }, random: () => 1, workerId: 'w1', now: () => new Date(clock.ms),
   });
-  return {
-    options, store, events: new ConnectorEvents(), signal: new AbortController().signal, halted: () => false, now: options.now, recent: new RecentPackages(8), arriving: new Set(),
-  };
 }
 
 /** Stores a received document `n` (01 reported: its arrival steps are done), `attachmentBytes` in its attachment. */

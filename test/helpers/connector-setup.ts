@@ -6,7 +6,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Connector } from '../../src/connector/connector.js';
-import type { ConnectorOptions } from '../../src/connector/options.js';
+import type { ConnectorContext } from '../../src/connector/context.js';
+import { ConnectorEvents } from '../../src/connector/events.js';
+import { resolveConnectorOptions, type ConnectorOptions } from '../../src/connector/options.js';
+import { RecentPackages } from '../../src/connector/recent-packages.js';
 import type { SendInput } from '../../src/connector/send.js';
 import type { Organization } from '../../src/edxml/model.js';
 import { FileStore } from '../../src/store/file-store.js';
@@ -119,4 +122,15 @@ export async function until(connectors: Connector[], check: () => Promise<boolea
     for (const c of connectors) await c.runOnce();
     await new Promise((r) => setTimeout(r, 10));
   }
+}
+
+/**
+ * A connector context for `agency` on `store`, its axis one nobody answers: to drive one part
+ * of the connector (the hand-over, say) alone. `options` are added to the connector options.
+ */
+export function connectorContext(store: Store, agency: Organization & { organName: string }, options: Partial<ConnectorOptions> = {}): ConnectorContext {
+  const resolved = resolveConnectorOptions({ axis: { endpoint: 'http://127.0.0.1:9', systemId: agency.organId, secret: 's' }, store, agency, ...options });
+  return {
+    options: resolved, store, events: new ConnectorEvents(), signal: new AbortController().signal, halted: () => false, now: resolved.now, recent: new RecentPackages(8), arriving: new Set(),
+  };
 }

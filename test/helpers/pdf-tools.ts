@@ -52,10 +52,10 @@ export function dejaVuSans(): Buffer {
   return readFileSync(DEJAVU_SANS);
 }
 
-/** Runs a poppler tool (pdffonts, pdftotext, pdftoppm…) and returns its exit code and output. */
-export function poppler(cmd: string, args: string[]): { status: number; out: string; stdout: Buffer } {
-  const r = spawnSync(cmd, args, { maxBuffer: 1 << 26 });
-  return { status: r.status ?? -1, out: `${r.stdout.toString('utf8')}${r.stderr.toString('utf8')}`, stdout: r.stdout };
+/** Runs a poppler tool (pdfsig, pdffonts, pdftotext, pdftoppm…): its exit code and output (stdout then stderr). */
+export function poppler(cmd: string, args: string[], cwd?: string): { status: number; out: string } {
+  const r = spawnSync(cmd, args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
 }
 
 /** A fresh NSS database with the test root trusted (and the sub-CA known), in a temporary folder. */
@@ -88,6 +88,5 @@ export function importSigner(nss: { dir: string; db: string }, nick: string, key
 
 /** Runs pdfsig; returns its exit status and output (never throws on a non-zero exit). */
 export function pdfsig(args: string[], cwd?: string): { status: number; out: string } {
-  const r = spawnSync('pdfsig', args, { cwd, encoding: 'utf8', maxBuffer: 1 << 26 });
-  return { status: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+  return poppler('pdfsig', args, cwd);
 }
