@@ -332,6 +332,8 @@ export {
   type ReceiveClaimOptions,
   type UpdateExpectation,
   type AddResult,
+  type PruneOptions,
+  type PruneResult,
 } from './store/store.js';
 export {
   statusRecordId,
@@ -342,6 +344,7 @@ export {
   isOutboxClaimable,
   isInboxClaimable,
   isReceivedDocument,
+  isPackagePrunable,
   leaseFor,
   outboxMatches,
   inboxMatches,

@@ -4,7 +4,11 @@
  * after the other, then their index (one JSON line per blob: `ref`, `offset`, `size`,
  * `sha256`), then an end line `end <blobs> <index offset> <crc32 of the index>` — one file and
  * one fsync per fold (written whole: temporary file, fsync, rename), instead of a file and an
- * fsync per blob. Blobs are never deleted, so packs are never rewritten.
+ * fsync per blob. When blobs are removed ({@link BlobPacks.drop}, for `prunePackages`), each
+ * pack that held one is written again as a new pack with the blobs it still holds (or just
+ * deleted when none are left); the old pack is deleted once the new ones are durable. A blob
+ * found in two packs (a crash between those two steps) is read from the newer one, and the
+ * older copy goes at the next removal.
  *
  * On open only each pack's index and end line are read: a pack without a whole end line, an
  * index whose CRC-32 or count does not match, or whose blobs do not fill the pack up to the
@@ -16,12 +20,12 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { open, readdir } from 'node:fs/promises';
+import { open, readdir, rm, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { crc32 } from 'node:zlib';
 import { StoreError } from '../errors.js';
-import { ioError, lastLine, readAt, streamDurably, type DurableTarget } from './durable-files.js';
+import { ioError, lastLine, readAt, streamDurably, syncDir, type DurableTarget } from './durable-files.js';
 import type { InlineBlob } from './journaled-records.js';
 import { STORE_ID_PATTERN } from './store.js';
 
@@ -47,6 +51,8 @@ export class BlobPacks {
   readonly #dir: string;
   readonly #target: DurableTarget;
   readonly #places = new Map<string, Place>();
+  /** Every pack's index, by pack name (places a newer pack supersedes included). */
+  readonly #contents = new Map<string, (Place & { readonly ref: string })[]>();
   #nextSeq = 1;
 
   constructor(dir: string, target: DurableTarget) {
@@ -71,19 +77,100 @@ export class BlobPacks {
     });
     for (const { seq, name } of packs.sort((a, b) => a.seq - b.seq)) {
       this.#nextSeq = seq + 1;
-      for (const place of readIndex(join(this.#dir, name), name)) this.#places.set(place.ref, place);
+      const places = readIndex(join(this.#dir, name), name);
+      this.#contents.set(name, places);
+      for (const place of places) this.#places.set(place.ref, place);
     }
+  }
+
+  /** The size of a packed blob; undefined when `ref` is not one. */
+  sizeOf(ref: string): number | undefined {
+    return this.#places.get(ref)?.size;
   }
 
   /**
    * The bytes of a packed blob, checked against its size and SHA-256 before they are handed
    * out (the stream fails with `VDXP_STORE_CORRUPT` when they do not match); undefined when
-   * `ref` is not a packed blob.
+   * `ref` is not a packed blob. The pack is opened before this resolves, so a pack rewritten
+   * meanwhile does not take the bytes away.
+   * @throws {StoreError} VDXP_STORE_IO
    */
-  open(ref: string): Readable | undefined {
-    const place = this.#places.get(ref);
-    if (!place) return undefined;
-    return Readable.from(readPlace(join(this.#dir, place.pack), place));
+  async open(ref: string): Promise<Readable | undefined> {
+    for (;;) {
+      const place = this.#places.get(ref);
+      if (!place) return undefined;
+      const path = join(this.#dir, place.pack);
+      let handle: FileHandle;
+      try {
+        handle = await open(path, 'r');
+      } catch (e) {
+        // the pack was rewritten (the blob moved to a newer one) or the blob removed meanwhile
+        if ((e as NodeJS.ErrnoException).code === 'ENOENT' && this.#places.get(ref) !== place) continue;
+        throw ioError('cannot read a blob pack', e, path);
+      }
+      const stream = Readable.from(readPlace(handle, path, place));
+      // closed when the stream ends or is destroyed, read or not
+      stream.once('close', () => void handle.close().catch(() => undefined));
+      return stream;
+    }
+  }
+
+  /**
+   * Removes the `dead` blobs this object holds: every pack holding one (or holding a blob a
+   * newer pack holds too) is written again as a new pack with its other blobs, or deleted when
+   * none are left. New packs are made durable (folder fsync) before an old one is deleted.
+   * @returns the blobs removed and their bytes
+   * @throws {StoreError} VDXP_STORE_IO, VDXP_STORE_CORRUPT (a blob to keep is damaged: nothing is deleted)
+   */
+  async drop(dead: ReadonlySet<string>): Promise<{ readonly blobs: number; readonly bytes: number }> {
+    const rewrites: { readonly pack: string; readonly keep: (Place & { readonly ref: string })[] }[] = [];
+    for (const [pack, places] of this.#contents) {
+      const keep = places.filter((p) => this.#isCurrent(p) && !dead.has(p.ref));
+      if (keep.length < places.length) rewrites.push({ pack, keep });
+    }
+    if (rewrites.length === 0) return { blobs: 0, bytes: 0 };
+    for (const { pack, keep } of rewrites) {
+      if (keep.length === 0) continue;
+      const path = join(this.#dir, pack);
+      const blobs: InlineBlob[] = [];
+      const handle = await open(path, 'r').catch((e: unknown) => {
+        throw ioError('cannot read a blob pack', e, path);
+      });
+      try {
+        for (const place of keep) {
+          const chunks: Buffer[] = [];
+          for await (const chunk of readPlace(handle, path, place)) chunks.push(chunk);
+          blobs.push({ ref: place.ref, size: place.size, sha256: place.sha256, data: Buffer.concat(chunks) });
+        }
+      } finally {
+        await handle.close();
+      }
+      await this.write(blobs);
+    }
+    if (this.#target.fsync) await syncDir(this.#dir);
+    let removed = 0;
+    let bytes = 0;
+    for (const { pack } of rewrites) {
+      for (const place of this.#contents.get(pack)!) {
+        if (this.#places.get(place.ref) === place) {
+          // a dead blob still current here (the kept ones now live in the new pack)
+          this.#places.delete(place.ref);
+          removed += 1;
+          bytes += place.size;
+        }
+      }
+      this.#contents.delete(pack);
+      await rm(join(this.#dir, pack), { force: true }).catch((e: unknown) => {
+        throw ioError('cannot delete a blob pack', e, join(this.#dir, pack));
+      });
+    }
+    if (this.#target.fsync) await syncDir(this.#dir);
+    return { blobs: removed, bytes };
+  }
+
+  /** True when `place` is where its blob is read from. */
+  #isCurrent(place: Place & { readonly ref: string }): boolean {
+    return this.#places.get(place.ref) === place;
   }
 
   /**
@@ -93,18 +180,19 @@ export class BlobPacks {
    */
   async write(blobs: readonly InlineBlob[]): Promise<void> {
     const pack = packName(this.#nextSeq++);
-    const places: [string, Place][] = [];
+    const places: (Place & { readonly ref: string })[] = [];
     let offset = 0;
     let index = '';
     for (const b of blobs) {
       index += `${JSON.stringify({ ref: b.ref, offset, size: b.size, sha256: b.sha256 })}\n`;
-      places.push([b.ref, { pack, offset, size: b.size, sha256: b.sha256 }]);
+      places.push({ ref: b.ref, pack, offset, size: b.size, sha256: b.sha256 });
       offset += b.size;
     }
     const indexBytes = Buffer.from(index);
     const end = `end ${blobs.length} ${offset} ${crc32(indexBytes).toString(16).padStart(8, '0')}\n`;
     await streamDurably({ ...this.#target, folders: undefined }, this.#dir, pack, [...blobs.map((b) => b.data), indexBytes, Buffer.from(end)], {}, { syncFolder: false });
-    for (const [ref, place] of places) this.#places.set(ref, place);
+    this.#contents.set(pack, places);
+    for (const place of places) this.#places.set(place.ref, place);
   }
 }
 
@@ -154,20 +242,15 @@ function readIndex(path: string, name: string): (Place & { readonly ref: string 
   return places;
 }
 
-/** A packed blob's bytes, checked. */
-async function* readPlace(path: string, place: Place): AsyncGenerator<Buffer> {
+/** A packed blob's bytes, checked, from an open pack (the caller closes it). */
+async function* readPlace(handle: FileHandle, path: string, place: Place): AsyncGenerator<Buffer> {
   const bytes = Buffer.alloc(place.size);
   let got = 0;
   try {
-    const handle = await open(path, 'r');
-    try {
-      while (got < place.size) {
-        const { bytesRead } = await handle.read(bytes, got, place.size - got, place.offset + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-    } finally {
-      await handle.close();
+    while (got < place.size) {
+      const { bytesRead } = await handle.read(bytes, got, place.size - got, place.offset + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
     }
   } catch (e) {
     throw ioError('cannot read a blob pack', e, path);

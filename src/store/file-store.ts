@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ConfigError, StoreError, issuesFromZod } from '../errors.js';
 import { FileStoreOptionsSchema, type FileStoreOptions } from './file-store-options.js';
-import { FolderSync, ioError, openBlobFile, putBlobFile, type DurableTarget } from './durable-files.js';
+import { FolderSync, ioError, openBlobFile, putBlobFile, syncDir, type DurableTarget } from './durable-files.js';
 import { FileLock } from './file-lock.js';
 import { RecordFolder, freeze } from './record-folder.js';
 import { INLINE_BLOB_BYTES, JournaledRecords, type InlineBlob } from './journaled-records.js';
@@ -16,11 +16,11 @@ import { RECORD_SCHEMAS } from './record-schemas.js';
 import type {
   AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxClaimOptions, InboxEntry, InboxFilter, InboxPatch,
   NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
-  Lease, QuarantineEntry, ReceiveClaimOptions, StatusFilter, StatusRecord, Store, UpdateExpectation,
+  Lease, PruneOptions, PruneResult, QuarantineEntry, ReceiveClaimOptions, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
 import {
-  RECEIVE_CLAIM_MEMORY_MS, applyPatch, assertStoreId, byKeys, checkExpectation, decisionMatches, inboxDocumentKey, inboxMatches, isInboxClaimable, isOutboxClaimable,
-  leaseFor, outboxMatches, statusMatches, statusRecordId,
+  RECEIVE_CLAIM_MEMORY_MS, applyPatch, assertStoreId, byKeys, checkExpectation, checkPruneOptions, decisionMatches, inboxDocumentKey, inboxMatches, isInboxClaimable,
+  isOutboxClaimable, isPackagePrunable, leaseFor, outboxMatches, prunedStamp, statusMatches, statusRecordId,
 } from './store-rules.js';
 
 /**
@@ -276,7 +276,7 @@ export class FileStore implements Store {
     assertStoreId(ref, 'openBlob');
     const inline = this.#records.inlineBlob(ref);
     if (inline) return Readable.from([inline]);
-    return this.#records.packedBlob(ref) ?? openBlobFile(join(this.#dir, 'blobs'), ref);
+    return (await this.#records.packedBlob(ref)) ?? openBlobFile(join(this.#dir, 'blobs'), ref);
   }
 
   // --- outbox -------------------------------------------------------------------------------
@@ -454,6 +454,89 @@ export class FileStore implements Store {
       this.#marks.stage({ id, key, at });
       return true;
     });
+  }
+
+  /**
+   * Removes the package bytes of finished records ({@link Store.prunePackages}; the rules are
+   * {@link isPackagePrunable}'s). The records are stamped in one journal batch; then blob files
+   * are deleted (one folder fsync) and every pack that held a removed package is written again
+   * without it. A package still in the journal is let go at once and its bytes leave the disk
+   * with the journal's next fold. Each run also deletes the packages of records an interrupted
+   * run had stamped.
+   * @throws {InputError} VDXP_INPUT_INVALID for bad options
+   * @throws {StoreError} VDXP_STORE_IO, VDXP_STORE_CORRUPT (a pack to rewrite is damaged)
+   */
+  async prunePackages(options: PruneOptions): Promise<PruneResult> {
+    this.#open();
+    const o = checkPruneOptions(options);
+    const plan = await this.#records.change(() => {
+      const records = { outbox: 0, inbox: 0, quarantine: 0 };
+      /** Refs of records that keep their package, and of those that do not (with the sizes the records give). */
+      const kept = new Set<string>();
+      const dropped = new Map<string, number>();
+      const visit = <T extends OutboxEntry | InboxEntry | QuarantineEntry>(kind: 'outbox' | 'inbox' | 'quarantine', folder: RecordFolder<T, string>, stamp: (r: T) => T) => {
+        for (const published of folder.values()) {
+          const r = folder.current(published.id) ?? published;
+          if (!r.blob) continue;
+          let pruned = r.packagePrunedAt !== undefined;
+          if (!pruned && isPackagePrunable(kind, r, o)) {
+            records[kind] += 1;
+            pruned = true;
+            if (!o.dryRun) folder.stage(stamp(r));
+          }
+          if (pruned) dropped.set(r.blob.ref, r.blob.size);
+          else kept.add(r.blob.ref);
+        }
+      };
+      const mark = prunedStamp(o.now);
+      visit('outbox', this.#outbox, (r) => applyPatch(r, mark));
+      visit('inbox', this.#inbox, (r) => applyPatch(r, mark));
+      visit('quarantine', this.#quarantine, (r) => ({ ...r, ...mark }));
+      const dead = new Map<string, number>();
+      for (const [ref, size] of dropped) if (!kept.has(ref)) dead.set(ref, size);
+      return { records, dead };
+    });
+    const blobDir = join(this.#dir, 'blobs');
+    let names: string[];
+    try {
+      names = await readdir(blobDir);
+    } catch (e) {
+      throw ioError('cannot list the blob folder', e, blobDir);
+    }
+    /** Blob files of dead packages, by file name. */
+    const files = new Map<string, number>();
+    for (const name of names) {
+      const ref = name.endsWith('.blob') ? name.slice(0, -'.blob'.length) : name;
+      const size = plan.dead.get(ref);
+      if (size !== undefined) files.set(name, size);
+    }
+    if (o.dryRun) {
+      let blobs = files.size;
+      let bytes = [...files.values()].reduce((a, b) => a + b, 0);
+      for (const ref of plan.dead.keys()) {
+        const size = this.#records.smallBlobSize(ref);
+        if (size !== undefined) {
+          blobs += 1;
+          bytes += size;
+        }
+      }
+      return { records: plan.records, blobs, bytes };
+    }
+    for (const name of files.keys()) {
+      const path = join(blobDir, name);
+      try {
+        await rm(path, { force: true });
+      } catch (e) {
+        throw ioError('cannot delete a blob', e, path);
+      }
+    }
+    if (files.size > 0 && this.#target.fsync) await syncDir(blobDir);
+    const small = await this.#records.dropSmallBlobs(new Set(plan.dead.keys()));
+    return {
+      records: plan.records,
+      blobs: files.size + small.blobs,
+      bytes: [...files.values()].reduce((a, b) => a + b, 0) + small.bytes,
+    };
   }
 
   /**

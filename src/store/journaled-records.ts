@@ -114,8 +114,36 @@ export class JournaledRecords {
     return this.#inlineBlobs.get(ref)?.data;
   }
 
+  /** The size of a small blob held in the journal or in a pack; undefined for any other ref. */
+  smallBlobSize(ref: string): number | undefined {
+    return this.#inlineBlobs.get(ref)?.size ?? this.#packs.sizeOf(ref);
+  }
+
+  /**
+   * Removes small blobs (for `prunePackages`), after a fold under way: one still in the journal
+   * is let go (it is not packed; its bytes leave with the journal's next fold), the packs
+   * holding one are written again without it.
+   * @returns the blobs removed and their bytes
+   * @throws {StoreError} VDXP_STORE_IO, VDXP_STORE_CORRUPT
+   */
+  async dropSmallBlobs(dead: ReadonlySet<string>): Promise<{ readonly blobs: number; readonly bytes: number }> {
+    await this.#compaction;
+    let blobs = 0;
+    let bytes = 0;
+    for (const ref of dead) {
+      const inline = this.#inlineBlobs.get(ref);
+      if (!inline) continue;
+      this.#inlineBlobs.delete(ref);
+      this.#dirtyBlobs.delete(ref);
+      blobs += 1;
+      bytes += inline.size;
+    }
+    const packed = await this.#packs.drop(dead);
+    return { blobs: blobs + packed.blobs, bytes: bytes + packed.bytes };
+  }
+
   /** The bytes of a small blob in a pack (its journal folded), if `ref` is one. */
-  packedBlob(ref: string): Readable | undefined {
+  packedBlob(ref: string): Promise<Readable | undefined> {
     return this.#packs.open(ref);
   }
 

@@ -25,7 +25,7 @@ export const OutboxEntrySchema = z.looseObject({
   responseFor: responseFor.optional(), inboxId: id.optional(), toHeader: z.boolean().optional(),
   state: z.enum(['pending', 'sending', 'sent', 'failed']), attempts: z.number().int().min(0), nextAttemptAt: iso,
   attemptStartedAt: iso.optional(), lastError: storedError.optional(), axisDocId: z.string().optional(),
-  createdAt: iso, sentAt: iso.optional(), lease: lease.optional(),
+  createdAt: iso, sentAt: iso.optional(), lease: lease.optional(), packagePrunedAt: iso.optional(),
 });
 
 /** {@link InboxEntry}. */
@@ -34,6 +34,7 @@ export const InboxEntrySchema = z.looseObject({
   operation: z.string(), blob: BlobInfoSchema, summary, responseFor: responseFor.optional(), receivedAt: iso,
   verification: z.looseObject({ verdict: z.string(), disposition: z.enum(['accepted', 'held', 'refused']), checks: z.array(z.unknown()) }).optional(),
   lifecycle: z.string().optional(), withdrawn: z.boolean(), handedOverAt: iso.optional(), lease: lease.optional(),
+  packagePrunedAt: iso.optional(),
 });
 
 /** {@link StatusRecord}. */
@@ -54,7 +55,7 @@ export const DecisionSchema = z.looseObject({
 /** {@link QuarantineEntry}. */
 export const QuarantineEntrySchema = z.looseObject({
   id, axisDocId: id, messageType, from: z.string().optional(), to: z.string().optional(),
-  reason: z.looseObject({ code: z.string(), message: z.string() }), blob: BlobInfoSchema.optional(), at: iso,
+  reason: z.looseObject({ code: z.string(), message: z.string() }), blob: BlobInfoSchema.optional(), at: iso, packagePrunedAt: iso.optional(),
 });
 
 /** A `markOnce` flag. */

@@ -114,10 +114,15 @@ export interface OutboxEntry {
   readonly createdAt: string;
   readonly sentAt?: string;
   readonly lease?: Lease;
+  /**
+   * ISO 8601 UTC: when the store's `prunePackages` removed the package bytes (`blob` still
+   * says what they were). Absent while the bytes are kept.
+   */
+  readonly packagePrunedAt?: string;
 }
 
 /** A new outbox entry: the caller chooses the id (deterministic ids make retries idempotent). */
-export type NewOutboxEntry = Omit<OutboxEntry, 'version' | 'state' | 'attempts' | 'lease' | 'sentAt' | 'axisDocId' | 'lastError' | 'attemptStartedAt'> & {
+export type NewOutboxEntry = Omit<OutboxEntry, 'version' | 'state' | 'attempts' | 'lease' | 'sentAt' | 'axisDocId' | 'lastError' | 'attemptStartedAt' | 'packagePrunedAt'> & {
   readonly state?: 'pending';
 };
 
@@ -181,10 +186,15 @@ export interface InboxEntry {
   /** ISO 8601 UTC: handed to the application (an event handler returned). */
   readonly handedOverAt?: string;
   readonly lease?: Lease;
+  /**
+   * ISO 8601 UTC: when the store's `prunePackages` removed the package bytes (`blob` still
+   * says what they were). Absent while the bytes are kept.
+   */
+  readonly packagePrunedAt?: string;
 }
 
 /** A new inbox entry. */
-export type NewInboxEntry = Omit<InboxEntry, 'version' | 'handedOverAt' | 'lease' | 'withdrawn' | 'lifecycle'> & {
+export type NewInboxEntry = Omit<InboxEntry, 'version' | 'handedOverAt' | 'lease' | 'withdrawn' | 'lifecycle' | 'packagePrunedAt'> & {
   readonly withdrawn?: boolean;
   readonly lifecycle?: string;
 };
@@ -306,4 +316,6 @@ export interface QuarantineEntry {
   /** The bytes as received, when they could be downloaded. */
   readonly blob?: BlobInfo;
   readonly at: string;
+  /** ISO 8601 UTC: when the store's `prunePackages` removed the bytes (`blob` still says what they were). */
+  readonly packagePrunedAt?: string;
 }

@@ -5,10 +5,11 @@
  * @module
  */
 import { createHash } from 'node:crypto';
-import { StoreError } from '../errors.js';
+import { z } from 'zod';
+import { InputError, StoreError, issuesFromZod } from '../errors.js';
 import {
   STORE_ID_PATTERN, type ClaimOptions, type Decision, type InboxEntry, type InboxFilter, type Lease, type NewStatusRecord, type OutboxEntry,
-  type OutboxFilter, type StatusFilter, type StatusRecord, type UpdateExpectation,
+  type OutboxFilter, type PruneOptions, type QuarantineEntry, type StatusFilter, type StatusRecord, type UpdateExpectation,
 } from './store.js';
 
 /**
@@ -145,3 +146,56 @@ export function decisionMatches(d: Decision, f: { readonly state?: Decision['sta
 
 /** How long after its end a receive lease that was never released is still kept (a day). */
 export const RECEIVE_CLAIM_MEMORY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * True when {@link Store.prunePackages} with these options removes this record's package at
+ * `options.now`: still kept, no live lease, finished before `options.before` (see
+ * {@link PruneOptions}).
+ */
+export function isPackagePrunable(kind: 'outbox' | 'inbox' | 'quarantine', record: OutboxEntry | InboxEntry | QuarantineEntry, options: PruneOptions): boolean {
+  if (record.packagePrunedAt !== undefined || record.blob === undefined) return false;
+  const before = options.before;
+  if (kind === 'quarantine') return options.quarantined !== false && (record as QuarantineEntry).at < before;
+  if (!isLeaseFree((record as OutboxEntry | InboxEntry).lease, options.now)) return false;
+  if (kind === 'inbox') {
+    const e = record as InboxEntry;
+    return options.received !== false && e.handedOverAt !== undefined && e.handedOverAt < before;
+  }
+  const e = record as OutboxEntry;
+  return options.sent === true && e.messageType === 'edoc' && finishedAt(e) !== undefined && finishedAt(e)! < before;
+}
+
+/** When a sent document was finished: `sentAt` when sent; for a failed one its last error's time, else `createdAt`. */
+function finishedAt(e: OutboxEntry): string | undefined {
+  if (e.state === 'sent') return e.sentAt ?? e.createdAt;
+  if (e.state === 'failed') return e.lastError?.at ?? e.createdAt;
+  return undefined;
+}
+
+const PruneOptionsSchema = z
+  .object({
+    before: z.string().refine((v) => Number.isFinite(Date.parse(v)), 'an ISO 8601 time'),
+    received: z.boolean().optional(),
+    sent: z.boolean().optional(),
+    quarantined: z.boolean().optional(),
+    dryRun: z.boolean().optional(),
+    now: z.date().refine((d) => Number.isFinite(d.getTime()), 'a valid Date'),
+  })
+  .strict()
+  .refine((o) => o.received !== false || o.sent === true || o.quarantined !== false, 'nothing to prune: received, sent and quarantined are all off');
+
+/**
+ * Checks {@link PruneOptions} and gives them with `before` as `Date#toISOString()` (so that it
+ * compares with stored times as text).
+ * @throws {InputError} VDXP_INPUT_INVALID
+ */
+export function checkPruneOptions(options: PruneOptions): PruneOptions {
+  const parsed = PruneOptionsSchema.safeParse(options);
+  if (!parsed.success) throw new InputError('prunePackages', issuesFromZod(parsed.error.issues));
+  return { ...parsed.data, before: new Date(parsed.data.before).toISOString() };
+}
+
+/** The patch stamping a pruned record. */
+export function prunedStamp(now: Date): { readonly packagePrunedAt: string } {
+  return { packagePrunedAt: now.toISOString() };
+}

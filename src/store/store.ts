@@ -67,6 +67,47 @@ export interface ReceiveClaimOptions {
   readonly now: Date;
 }
 
+/**
+ * Options of {@link Store.prunePackages}: which records' package bytes to remove. A record is
+ * *finished* when the connector will not read its package again on its own:
+ * - a received package (document, status or request) once handed over to the application;
+ * - a document this system sent (new, revoke, update, replace) once `sent` or `failed`. Its
+ *   package is what a later revoke, update, replacement or take-back of that document reads,
+ *   so these are off by default; a status this system sent is never pruned (a few KB, read
+ *   when the same status is reported again);
+ * - a quarantined package (a copy kept for investigation).
+ */
+export interface PruneOptions {
+  /**
+   * ISO 8601 UTC: records finished before this lose their package (received: `handedOverAt`;
+   * sent: `sentAt`, or for a failed one its last error's time, else `createdAt`; quarantined: `at`).
+   */
+  readonly before: string;
+  /** Received packages. @defaultValue true */
+  readonly received?: boolean;
+  /** Documents this system sent. @defaultValue false */
+  readonly sent?: boolean;
+  /** Quarantined packages. @defaultValue true */
+  readonly quarantined?: boolean;
+  /** Count what would go, change nothing. @defaultValue false */
+  readonly dryRun?: boolean;
+  /** Stamped on each record as `packagePrunedAt`. */
+  readonly now: Date;
+}
+
+/** What {@link Store.prunePackages} removed (or, with `dryRun`, would remove). */
+export interface PruneResult {
+  /** Records whose package was removed now, by kind. */
+  readonly records: { readonly outbox: number; readonly inbox: number; readonly quarantine: number };
+  /**
+   * Packages deleted: each once, when no record that keeps its package points to it any more
+   * (also packages of records pruned by an earlier run that was interrupted before deleting them).
+   */
+  readonly blobs: number;
+  /** Their bytes. */
+  readonly bytes: number;
+}
+
 /** Optimistic-concurrency expectations of an update. */
 export interface UpdateExpectation {
   /** The record's `version` must be this. */
@@ -170,6 +211,16 @@ export interface Store {
    * be raised once, e.g. an overdue item). Keys are any text up to 500 characters.
    */
   markOnce(key: string, at: string): Promise<boolean>;
+
+  /**
+   * Removes the package bytes of finished records (see {@link PruneOptions}) and stamps each
+   * such record with `packagePrunedAt`; the records themselves stay (tracking, reports and
+   * de-duplication keep working). The records are changed durably before any byte is
+   * deleted, so an interrupted run leaves at worst packages that the next run deletes.
+   * A record holding a lease is left alone. Optional: a store without it keeps every package.
+   * @throws {StoreError} VDXP_STORE_IO
+   */
+  prunePackages?(options: PruneOptions): Promise<PruneResult>;
 
   /** Releases resources (a lock, connections). Idempotent; other calls then fail. */
   close(): Promise<void>;

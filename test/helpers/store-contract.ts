@@ -353,6 +353,147 @@ export function runStoreContract(name: string, makeFixture: () => Promise<StoreF
       });
     });
 
+    describe('pruning packages', () => {
+      const gone = async (s: Store, ref: string) => expect(s.openBlob(ref)).rejects.toThrow(code('VDXP_STORE_NOT_FOUND'));
+      const text = async (s: Store, ref: string) => (await readAll(await s.openBlob(ref))).toString();
+      const cutoff = { before: iso(10_000), now: at(20_000) };
+
+      test('removes the packages of received packages handed over before the cut-off, and keeps the records', async () => {
+        const old = await someBlob(store, 'old, handed over');
+        const recent = await someBlob(store, 'handed over after the cut-off');
+        const waiting = await someBlob(store, 'not handed over');
+        await store.addInbox(inboxEntry('i1', old));
+        await store.addInbox(inboxEntry('i2', recent, { messageType: 'status', operation: '01@x' }));
+        await store.addInbox(inboxEntry('i3', waiting));
+        await store.updateInbox('i1', { handedOverAt: iso(5_000) });
+        await store.updateInbox('i2', { handedOverAt: iso(10_000) });
+        expect(store.prunePackages).toBeTypeOf('function');
+        const result = await store.prunePackages!(cutoff);
+        expect(result).toEqual({ records: { outbox: 0, inbox: 1, quarantine: 0 }, blobs: 1, bytes: old.size });
+        const pruned = await store.getInbox('i1');
+        expect(pruned).toMatchObject({ version: 3, packagePrunedAt: iso(20_000), blob: old, handedOverAt: iso(5_000) });
+        await gone(store, old.ref);
+        expect(await text(store, recent.ref)).toBe('handed over after the cut-off');
+        expect(await text(store, waiting.ref)).toBe('not handed over');
+        expect((await store.getInbox('i2'))!.packagePrunedAt).toBeUndefined();
+        // the record still de-duplicates, and the change is durable
+        expect((await store.addInbox(inboxEntry('i9', old, { axisDocId: 'axisi1' }))).status).toBe('duplicate');
+        const again = await fx.reopen();
+        expect(await again.getInbox('i1')).toEqual(pruned);
+        await gone(again, old.ref);
+        expect(await text(again, recent.ref)).toBe('handed over after the cut-off');
+        expect(await again.prunePackages!(cutoff)).toEqual({ records: { outbox: 0, inbox: 0, quarantine: 0 }, blobs: 0, bytes: 0 });
+      });
+
+      test('sent documents only when asked: sent or failed edocs, never statuses or work still to send', async () => {
+        const blobs = await Promise.all(['sent', 'failed', 'pending', 'status', 'late'].map((t) => someBlob(store, t)));
+        await store.addOutbox(outboxEntry('o1', blobs[0]!));
+        await store.addOutbox(outboxEntry('o2', blobs[1]!));
+        await store.addOutbox(outboxEntry('o3', blobs[2]!));
+        await store.addOutbox(outboxEntry('o4', blobs[3]!, { messageType: 'status', operation: '01' }));
+        await store.addOutbox(outboxEntry('o5', blobs[4]!));
+        await store.updateOutbox('o1', { state: 'sent', axisDocId: 'a1', sentAt: iso(1_000) });
+        await store.updateOutbox('o2', { state: 'failed', lastError: { code: 'VDXP_AXIS_REFUSED', message: 'no', at: iso(2_000) } });
+        await store.updateOutbox('o4', { state: 'sent', axisDocId: 'a4', sentAt: iso(1_000) });
+        await store.updateOutbox('o5', { state: 'sent', axisDocId: 'a5', sentAt: iso(12_000) });
+        expect((await store.prunePackages!(cutoff)).records.outbox).toBe(0);
+        const result = await store.prunePackages!({ ...cutoff, sent: true });
+        expect(result.records).toEqual({ outbox: 2, inbox: 0, quarantine: 0 });
+        expect(result.blobs).toBe(2);
+        expect(result.bytes).toBe(blobs[0]!.size + blobs[1]!.size);
+        expect((await store.getOutbox('o1'))!.packagePrunedAt).toBe(iso(20_000));
+        expect((await store.getOutbox('o2'))!.packagePrunedAt).toBe(iso(20_000));
+        await gone(store, blobs[0]!.ref);
+        await gone(store, blobs[1]!.ref);
+        for (const [i, t] of [[2, 'pending'], [3, 'status'], [4, 'late']] as const) expect(await text(store, blobs[i]!.ref)).toBe(t);
+        expect((await store.listOutbox({ state: 'sent' })).map((e) => e.id)).toEqual(['o1', 'o4', 'o5']);
+      });
+
+      test('quarantined packages by their time; a record holding a lease is left alone', async () => {
+        const junk = await someBlob(store, 'junk');
+        const leased = await someBlob(store, 'leased');
+        await store.addQuarantine({ id: 'q1', axisDocId: 'bad1', messageType: 'edoc', reason: { code: 'X', message: 'y' }, blob: junk, at: iso(1_000) });
+        await store.addQuarantine({ id: 'q2', axisDocId: 'bad2', messageType: 'edoc', reason: { code: 'X', message: 'y' }, at: iso(1_000) });
+        await store.addInbox(inboxEntry('i1', leased));
+        await store.updateInbox('i1', { handedOverAt: iso(1_000), lease: { workerId: 'w1', expiresAt: iso(30_000) } });
+        expect(await store.prunePackages!({ ...cutoff, quarantined: false })).toEqual({ records: { outbox: 0, inbox: 0, quarantine: 0 }, blobs: 0, bytes: 0 });
+        expect(await store.prunePackages!(cutoff)).toEqual({ records: { outbox: 0, inbox: 0, quarantine: 1 }, blobs: 1, bytes: junk.size });
+        expect(await store.listQuarantine()).toEqual([
+          expect.objectContaining({ id: 'q1', blob: junk, packagePrunedAt: iso(20_000) }),
+          expect.not.objectContaining({ packagePrunedAt: expect.anything() }),
+        ]);
+        await gone(store, junk.ref);
+        expect(await text(store, leased.ref)).toBe('leased');
+        // once the lease has run out it goes
+        expect((await store.prunePackages!({ ...cutoff, now: at(40_000) })).records.inbox).toBe(1);
+        await gone(store, leased.ref);
+      });
+
+      test('a package two records share goes only when both are pruned; dryRun changes nothing', async () => {
+        const shared = await someBlob(store, 'shared');
+        await store.addInbox(inboxEntry('i1', shared));
+        await store.addOutbox(outboxEntry('o1', shared));
+        await store.updateInbox('i1', { handedOverAt: iso(1_000) });
+        await store.updateOutbox('o1', { state: 'sent', axisDocId: 'a1', sentAt: iso(1_000) });
+        expect(await store.prunePackages!({ ...cutoff, sent: true, dryRun: true })).toEqual({ records: { outbox: 1, inbox: 1, quarantine: 0 }, blobs: 1, bytes: shared.size });
+        expect((await store.getInbox('i1'))!.packagePrunedAt).toBeUndefined();
+        expect(await store.prunePackages!(cutoff)).toEqual({ records: { outbox: 0, inbox: 1, quarantine: 0 }, blobs: 0, bytes: 0 });
+        expect(await text(store, shared.ref)).toBe('shared');
+        expect(await store.prunePackages!({ ...cutoff, sent: true })).toEqual({ records: { outbox: 1, inbox: 0, quarantine: 0 }, blobs: 1, bytes: shared.size });
+        await gone(store, shared.ref);
+      });
+
+      test('small and large packages, stored before and after a reopen, go; their neighbours read back whole', async () => {
+        const large = Buffer.alloc(200 * 1024, 0x61);
+        const blobs = [];
+        for (let i = 0; i < 6; i++) blobs.push(await store.putBlob(i === 2 ? large : new TextEncoder().encode(`package ${i}`)));
+        for (let i = 0; i < 6; i++) await store.addInbox(inboxEntry(`i${i}`, blobs[i]!));
+        for (const i of [0, 2, 4]) await store.updateInbox(`i${i}`, { handedOverAt: iso(1_000) });
+        let s = await fx.reopen();
+        const later = await s.putBlob(new TextEncoder().encode('package 6'));
+        await s.addInbox(inboxEntry('i6', later));
+        await s.updateInbox('i6', { handedOverAt: iso(1_000) });
+        const result = await s.prunePackages!(cutoff);
+        expect(result.records.inbox).toBe(4);
+        expect(result.bytes).toBe(blobs[0]!.size + large.length + blobs[4]!.size + later.size);
+        for (const i of [0, 2, 4]) await gone(s, blobs[i]!.ref);
+        await gone(s, later.ref);
+        for (const i of [1, 3, 5]) expect(await text(s, blobs[i]!.ref)).toBe(`package ${i}`);
+        s = await fx.reopen();
+        for (const i of [0, 2, 4]) await gone(s, blobs[i]!.ref);
+        await gone(s, later.ref);
+        for (const i of [1, 3, 5]) expect(await text(s, blobs[i]!.ref)).toBe(`package ${i}`);
+      });
+
+      test('deletes the package of a record an interrupted run had stamped, and never a package no record names', async () => {
+        const stamped = await someBlob(store, 'stamped, not deleted');
+        const loose = await someBlob(store, 'no record names it yet');
+        await store.addInbox(inboxEntry('i1', stamped));
+        // what a run interrupted between stamping the records and deleting the bytes leaves
+        await store.updateInbox('i1', { handedOverAt: iso(1_000), packagePrunedAt: iso(2_000) } as never);
+        expect(await store.prunePackages!({ ...cutoff, dryRun: true })).toEqual({ records: { outbox: 0, inbox: 0, quarantine: 0 }, blobs: 1, bytes: stamped.size });
+        expect(await store.prunePackages!(cutoff)).toEqual({ records: { outbox: 0, inbox: 0, quarantine: 0 }, blobs: 1, bytes: stamped.size });
+        await gone(store, stamped.ref);
+        expect(await text(store, loose.ref)).toBe('no record names it yet');
+        expect((await store.getInbox('i1'))!.packagePrunedAt).toBe(iso(2_000));
+      });
+
+      test('refuses bad options with VDXP_INPUT_INVALID and changes nothing', async () => {
+        const blob = await someBlob(store);
+        await store.addInbox(inboxEntry('i1', blob));
+        await store.updateInbox('i1', { handedOverAt: iso(1_000) });
+        for (const bad of [
+          { before: 'yesterday', now: at(0) },
+          { before: iso(1), now: new Date(Number.NaN) },
+          { before: iso(1), now: at(0), sent: 'yes' },
+          { before: iso(1), now: at(0), received: false, sent: false, quarantined: false },
+        ]) {
+          await expect(store.prunePackages!(bad as never)).rejects.toThrow(code('VDXP_INPUT_INVALID'));
+        }
+        expect(await text(store, blob.ref)).toBe('package');
+      });
+    });
+
     describe('durability', () => {
       test('everything survives closing and reopening, de-duplication included', async () => {
         const blob = await someBlob(store, 'bytes that stay');
