@@ -46,6 +46,7 @@ export type VdxpErrorCode =
   | 'VDXP_CONNECTOR_NOT_FOUND'
   | 'VDXP_CONNECTOR_REASON_REQUIRED'
   | 'VDXP_CONNECTOR_SEND_FAILED'
+  | 'VDXP_CONNECTOR_PACKAGE_PRUNED'
   | 'VDXP_AGENT_UNAUTHORIZED'
   | 'VDXP_AGENT_NOT_FOUND'
   | 'VDXP_AGENT_METHOD'
@@ -345,7 +346,10 @@ export class StoreError extends VdxpError {
  * - `VDXP_CONNECTOR_BAD_TRANSITION`: a status move the workflow does not allow;
  * - `VDXP_CONNECTOR_REASON_REQUIRED`: 02, 13, revoke and refusals need a reason;
  * - `VDXP_CONNECTOR_NOT_FOUND`: no such document, inbox entry or decision;
- * - `VDXP_CONNECTOR_SEND_FAILED`: the outbox gave up on a package (the axis refused it, or retries were spent).
+ * - `VDXP_CONNECTOR_SEND_FAILED`: the outbox gave up on a package (the axis refused it, or retries were spent);
+ * - `VDXP_CONNECTOR_PACKAGE_PRUNED`: the operation needs a stored package whose bytes
+ *   `prunePackages` removed (a revoke, update, replacement or take-back of a sent document
+ *   older than the store keeps sent packages).
  */
 export class ConnectorError extends VdxpError {
   override name = 'ConnectorError';

@@ -28,6 +28,7 @@ const CONNECTOR_STATUS: Readonly<Record<string, number>> = {
   VDXP_CONNECTOR_REASON_REQUIRED: 400,
   VDXP_CONNECTOR_SECRET_REFUSED: 422,
   VDXP_CONNECTOR_SEND_FAILED: 502,
+  VDXP_CONNECTOR_PACKAGE_PRUNED: 410,
 };
 
 const digest = (s: string) => createHash('sha256').update(s, 'utf8').digest();

@@ -11,7 +11,7 @@ import { parseEdxml } from '../edxml/parse.js';
 import { toVietnamTimestamp } from '../edxml/vietnam-time.js';
 import type { Decision, OutboxEntry } from '../store/store.js';
 import { withdrawReceived } from './arrival.js';
-import { agencyById, newId, readBlob, type ConnectorContext } from './context.js';
+import { agencyById, newId, readPackage, type ConnectorContext } from './context.js';
 import { responseForEdoc } from './message-facts.js';
 import type { OutboxWorker, SendReport } from './outbox.js';
 import { queuePackage } from './outgoing.js';
@@ -49,7 +49,7 @@ export async function sentOriginal(ctx: ConnectorContext, documentId: string): P
   if (!entry) {
     throw new ConnectorError('VDXP_CONNECTOR_NOT_FOUND', `no sent document ${documentId}`, { messageVi: `Không có văn bản đi ${documentId}` });
   }
-  const parsed = parseEdxml(await readBlob(ctx.store, entry.blob.ref));
+  const parsed = parseEdxml(await readPackage(ctx.store, entry, { en: `sent document ${documentId}`, vi: `văn bản đi ${documentId}` }));
   if (parsed.kind !== 'edoc') throw new ConnectorError('VDXP_CONNECTOR_NOT_FOUND', `outbox entry ${entry.id} is not a document`);
   const { warnings: _w, signature: _s, ...message } = parsed;
   return { entry, message };

@@ -7,7 +7,7 @@
 import { Readable } from 'node:stream';
 import { ConnectorError } from '../errors.js';
 import type { Organization } from '../edxml/model.js';
-import type { Store } from '../store/store.js';
+import type { BlobInfo, Store } from '../store/store.js';
 import type { ConnectorEvents } from './events.js';
 import type { ResolvedConnectorOptions } from './options.js';
 import type { RecentPackages } from './recent-packages.js';
@@ -29,6 +29,20 @@ export interface ConnectorContext {
    * process: the hand-over, running beside the receive loop, leaves them for its next pass.
    */
   readonly arriving: Set<string>;
+}
+
+/**
+ * Reads the whole package a record holds.
+ * @throws {ConnectorError} VDXP_CONNECTOR_PACKAGE_PRUNED when `prunePackages` removed it
+ */
+export async function readPackage(store: Store, record: { readonly blob: BlobInfo; readonly packagePrunedAt?: string }, what: { readonly en: string; readonly vi: string }): Promise<Uint8Array> {
+  if (record.packagePrunedAt !== undefined) {
+    const day = record.packagePrunedAt.slice(0, 10);
+    throw new ConnectorError('VDXP_CONNECTOR_PACKAGE_PRUNED', `the package of ${what.en} was removed from the store on ${day} (prunePackages)`, {
+      messageVi: `Gói tin của ${what.vi} đã được xoá khỏi kho lưu ngày ${day}`,
+    });
+  }
+  return readBlob(store, record.blob.ref);
 }
 
 /** Reads a whole blob. */

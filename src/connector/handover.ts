@@ -19,7 +19,7 @@ import { isReceivedDocument } from '../store/store-rules.js';
 import type { InboxEntry, InboxPatch, StatusRecord } from '../store/store.js';
 import { backoffDelayMs } from '../transport/retry.js';
 import { decisionIdOf } from './arrival.js';
-import { readBlob, type ConnectorContext } from './context.js';
+import { readPackage, type ConnectorContext } from './context.js';
 import type { DocumentEvent } from './events.js';
 
 /** Failure counts kept at most (the oldest forgotten first: its back-off starts again). */
@@ -172,6 +172,6 @@ export class HandOver {
   async #read(entry: InboxEntry): Promise<ParsedEdoc | ParsedStatus> {
     const kept = this.#ctx.recent.take(entry.id);
     if (kept) return kept as ParsedEdoc | ParsedStatus;
-    return parseEdxml(await readBlob(this.#ctx.store, entry.blob.ref), { maxBytes: this.#ctx.options.maxPackageBytes });
+    return parseEdxml(await readPackage(this.#ctx.store, entry, { en: `inbox entry ${entry.id}`, vi: `văn bản đến ${entry.id}` }), { maxBytes: this.#ctx.options.maxPackageBytes });
   }
 }

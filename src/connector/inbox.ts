@@ -97,6 +97,8 @@ export class InboxReceiver {
     if (this.#ctx.halted()) return { kind: 'skipped', keys: [] };
     const known = (await store.listInbox({ axisDocId: item.docId }))[0];
     let blob: BlobInfo;
+    // listed again after its package was pruned: handed over long ago, its arrival steps done
+    if (known?.packagePrunedAt !== undefined) return { kind: 'pruned', keys: [] };
     if (known) {
       blob = known.blob;
     } else {
@@ -121,6 +123,10 @@ export class InboxReceiver {
   /** Stores one prepared package, runs what follows arrival, acks it (in the list's order per document). */
   async #finish(p: Exclude<Prepared, { kind: 'skipped' | 'elsewhere' }>, item: ReceivedEdoc, listed: 'edoc' | 'status'): Promise<'stored' | 'duplicates' | 'quarantined'> {
     if (p.kind === 'quarantine') return this.#quarantine(item, listed, p.reason, p.blob);
+    if (p.kind === 'pruned') {
+      await this.#ctx.options.axis.updateStatus(item.docId, 'done', { signal: this.#ctx.signal });
+      return 'duplicates';
+    }
     // not handed over before its arrival steps are done (the id a new entry takes, then the one it got)
     const held = new Set<string>();
     const hold = (id: string) => {
@@ -232,6 +238,8 @@ const inboxIdOf = (axisDocId: string): string => `i_${idPart(axisDocId)}`;
 type Prepared =
   | { readonly kind: 'skipped'; readonly keys: TaskKeys }
   | { readonly kind: 'elsewhere'; readonly keys: TaskKeys }
+  /** Known, and its package pruned: acked again, nothing else. */
+  | { readonly kind: 'pruned'; readonly keys: TaskKeys }
   | { readonly kind: 'quarantine'; readonly reason: { code: string; message: string }; readonly blob?: BlobInfo; readonly keys: TaskKeys }
   | {
       readonly kind: 'ready';

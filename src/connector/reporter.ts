@@ -13,7 +13,7 @@ import { parseEdxml } from '../edxml/parse.js';
 import { toVietnamTimestamp } from '../edxml/vietnam-time.js';
 import { isReceivedDocument } from '../store/store-rules.js';
 import type { InboxEntry, OutboxEntry, StatusRecord } from '../store/store.js';
-import { agencyById, readBlob, type ConnectorContext } from './context.js';
+import { agencyById, readPackage, type ConnectorContext } from './context.js';
 import { checkTransition, isLifecycleCode } from './lifecycle.js';
 import type { OutboxWorker, SendReport } from './outbox.js';
 import { queuePackage } from './outgoing.js';
@@ -161,7 +161,7 @@ export async function nextTimestamp(ctx: ConnectorContext, documentId: string, m
 
 /** The status package an outbox entry carries. */
 export async function statusOf(ctx: ConnectorContext, entry: OutboxEntry): Promise<StatusMessage> {
-  const parsed = parseEdxml(await readBlob(ctx.store, entry.blob.ref));
+  const parsed = parseEdxml(await readPackage(ctx.store, entry, { en: `outbox entry ${entry.id}`, vi: `gói tin đi ${entry.id}` }));
   if (parsed.kind !== 'status') throw new StoreError('VDXP_STORE_CORRUPT', `outbox entry ${entry.id} does not hold a status package`);
   return parsed;
 }

@@ -32,6 +32,8 @@ export interface StoreCheckReport {
   readonly records: { readonly outbox: number; readonly inbox: number; readonly quarantine: number; readonly statuses: number; readonly decisions: number };
   /** Packages read: how many, and their bytes (as the records give them). A package is read once however many records point to it. */
   readonly blobs: { readonly checked: number; readonly bytes: number };
+  /** Records whose package `prunePackages` removed on purpose: not read, not a problem. */
+  readonly pruned: number;
   /** Every package that did not read back as its record says; empty when all did. */
   readonly problems: readonly StoreCheckProblem[];
   /** No problem found. */
@@ -55,8 +57,8 @@ export interface CheckStoreOptions {
 }
 
 /**
- * Reads every package the store's outbox, inbox and quarantine records point to, each once,
- * and checks its bytes against the size and SHA-256 its records hold (records that disagree
+ * Reads every package the store's outbox, inbox and quarantine records point to (except those
+ * `prunePackages` removed: counted as `pruned`), each once, and checks its bytes against the size and SHA-256 its records hold (records that disagree
  * about one package are each checked). Problems are collected, not thrown: the report lists
  * each package that is damaged, gone or unreadable, with the records that point to it.
  *
@@ -84,9 +86,15 @@ export async function checkStore(store: Store, options: CheckStoreOptions = {}):
     if (known) known.usedBy.push(by);
     else claims.set(key, { info, usedBy: [by] });
   };
-  for (const e of outbox) use(e.blob, `outbox ${e.id}`);
-  for (const e of inbox) use(e.blob, `inbox ${e.id}`);
-  for (const q of quarantine) use(q.blob, `quarantine ${q.id}`);
+  let pruned = 0;
+  const kept = (r: { readonly blob?: BlobInfo; readonly packagePrunedAt?: string }): BlobInfo | undefined => {
+    if (r.packagePrunedAt === undefined) return r.blob;
+    pruned++;
+    return undefined;
+  };
+  for (const e of outbox) use(kept(e), `outbox ${e.id}`);
+  for (const e of inbox) use(kept(e), `inbox ${e.id}`);
+  for (const q of quarantine) use(kept(q), `quarantine ${q.id}`);
 
   const sizeOf = (claims: Map<string, { info: BlobInfo }>) => Math.max(...[...claims.values()].map((c) => c.info.size));
   let bytes = 0;
@@ -108,6 +116,7 @@ export async function checkStore(store: Store, options: CheckStoreOptions = {}):
   return {
     records: { outbox: outbox.length, inbox: inbox.length, quarantine: quarantine.length, statuses: statuses.length, decisions: decisions.length },
     blobs: { checked, bytes },
+    pruned,
     problems,
     ok: problems.length === 0,
   };

@@ -45,6 +45,7 @@ describe('checkStore on a FileStore', () => {
     expect(report).toEqual({
       records: { outbox: 3, inbox: 1, quarantine: 1, statuses: 1, decisions: 0 },
       blobs: { checked: 4, bytes },
+      pruned: 0,
       problems: [],
       ok: true,
     });

@@ -32,6 +32,7 @@ export const commands: readonly CommandEntry[] = [
   { path: ['sent'], summary: 'list sent packages with per-recipient status', load: async () => (await import('./sent.js')).sentCommand },
   { path: ['report'], summary: 'the compliance report of a period (JSON, CSV, HTML with charts) from a FileStore', load: async () => (await import('./report.js')).reportCommand },
   { path: ['store', 'check'], summary: 'check a FileStore: its own files, and every package against the SHA-256 its record holds', load: async () => (await import('./store-check.js')).storeCheckCommand },
+  { path: ['store', 'prune'], summary: 'remove from a FileStore the package bytes of finished records older than N days (records kept)', load: async () => (await import('./store-prune.js')).storePruneCommand },
   { path: ['agencies'], summary: 'list the agencies connected to the axis', load: async () => (await import('./agencies.js')).agenciesCommand },
   { path: ['axis', 'serve'], summary: 'run a local axis for development and tests', load: async () => (await import('./axis-serve.js')).axisServeCommand },
   { path: ['agent'], summary: 'run the connector as a service: folders, webhook, local HTTP API', load: async () => (await import('./agent.js')).agentCommand },

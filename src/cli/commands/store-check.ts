@@ -58,7 +58,8 @@ function printSummary(io: CliIo, dir: string, r: StoreCheckReport): void {
   const n = r.records;
   io.stdout.write(
     `${dir}: outbox ${n.outbox}, inbox ${n.inbox}, quarantine ${n.quarantine}, statuses ${n.statuses}, decisions ${n.decisions}\n` +
-      `${r.blobs.checked} packages read (${formatBytes(r.blobs.bytes)}): ${r.ok ? 'all intact' : `${r.problems.length} damaged or missing`}\n`,
+      `${r.blobs.checked} packages read (${formatBytes(r.blobs.bytes)}): ${r.ok ? 'all intact' : `${r.problems.length} damaged or missing`}\n` +
+      (r.pruned > 0 ? `${r.pruned} records whose package was pruned on purpose (not read)\n` : ''),
   );
   if (!r.ok) {
     io.stdout.write(

@@ -32,7 +32,7 @@ describe('vdxp store check', () => {
     const json = await runCaptured(['store', 'check', '--store', join(dir, 'store'), '--json'], dir);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as StoreCheckReport & { store: string };
-    expect(report).toEqual({ store: join(dir, 'store'), records: { outbox: 1, inbox: 1, quarantine: 0, statuses: 0, decisions: 0 }, blobs: { checked: 2, bytes: blobs[0]!.size + blobs[1]!.size }, problems: [], ok: true });
+    expect(report).toEqual({ store: join(dir, 'store'), records: { outbox: 1, inbox: 1, quarantine: 0, statuses: 0, decisions: 0 }, blobs: { checked: 2, bytes: blobs[0]!.size + blobs[1]!.size }, pruned: 0, problems: [], ok: true });
   });
 
   test('a damaged package: exit 1, a row naming it and the record that uses it', async () => {
