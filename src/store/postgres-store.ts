@@ -13,10 +13,49 @@ import { POSTGRES_TABLES } from './postgres-tables.js';
 import { resolvePostgresStoreOptions, type PostgresStoreOptions } from './postgres-store-options.js';
 import type {
   AddInboxResult, AddResult, BlobInfo, ClaimOptions, Decision, DecisionPatch, InboxClaimOptions, InboxEntry, InboxFilter, InboxPatch,
-  NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PutBlobOptions,
-  QuarantineEntry, ReceiveClaimOptions, StatusFilter, StatusRecord, Store, UpdateExpectation,
+  NewDecision, NewInboxEntry, NewOutboxEntry, NewStatusRecord, OutboxEntry, OutboxFilter, OutboxPatch, PruneOptions, PruneResult,
+  PutBlobOptions, QuarantineEntry, ReceiveClaimOptions, StatusFilter, StatusRecord, Store, UpdateExpectation,
 } from './store.js';
-import { RECEIVE_CLAIM_MEMORY_MS, assertStoreId, byKeys, statusRecordId } from './store-rules.js';
+import {
+  RECEIVE_CLAIM_MEMORY_MS, assertStoreId, byKeys, checkPruneOptions, isPackagePrunable, prunedStamp, statusRecordId,
+} from './store-rules.js';
+
+/** The record kinds that hold packages, as `prunePackages` counts them. */
+type PruneKind = 'outbox' | 'inbox' | 'quarantine';
+const PRUNE_KINDS: readonly PruneKind[] = ['outbox', 'inbox', 'quarantine'];
+/** Records looked at (and stamped) per transaction, and blobs deleted per statement. */
+const PRUNE_BATCH = 500;
+/** Dead blobs found per pass over the record tables (each pass reads them whole). */
+const PRUNE_ROUND = 10_000;
+
+/** Values of one statement: `add` keeps a value and gives its placeholder, cast to `type`. */
+function sqlValues(): { readonly values: unknown[]; add(value: unknown, type: string): string } {
+  const values: unknown[] = [];
+  return { values, add: (value, type) => `$${values.push(value)}::${type}` };
+}
+
+/**
+ * The rows of a kind that {@link isPackagePrunable} may accept, as SQL on the table's columns
+ * and record (the same tests; text times compared byte-wise as JavaScript compares them);
+ * undefined when the options leave the kind out. The decision stays `isPackagePrunable`'s on
+ * each parsed record: this only keeps the rest of the table unread.
+ */
+function prunableSql(kind: PruneKind, o: PruneOptions, sql: ReturnType<typeof sqlValues>): string | undefined {
+  const kept = "NOT record ? 'packagePrunedAt'";
+  const before = () => sql.add(o.before, 'text');
+  const leaseFree = () => `(lease_expires_at IS NULL OR lease_expires_at <= ${sql.add(o.now, 'timestamptz')})`;
+  if (kind === 'inbox') {
+    if (o.received === false) return undefined;
+    return `handed_over AND ${kept} AND ${leaseFree()} AND (record->>'handedOverAt') COLLATE "C" < ${before()}`;
+  }
+  if (kind === 'outbox') {
+    if (o.sent !== true) return undefined;
+    const finished = "CASE state WHEN 'sent' THEN coalesce(record->>'sentAt', created_at) ELSE coalesce(record#>>'{lastError,at}', created_at) END";
+    return `message_type = 'edoc' AND state IN ('sent', 'failed') AND ${kept} AND ${leaseFree()} AND (${finished}) COLLATE "C" < ${before()}`;
+  }
+  if (o.quarantined === false) return undefined;
+  return `record ? 'blob' AND ${kept} AND at < ${before()}`;
+}
 
 /**
  * A {@link Store} in PostgreSQL, for provinces that run several connector workers on one
@@ -306,6 +345,124 @@ export class PostgresStore implements Store {
   async markOnce(key: string, at: string): Promise<boolean> {
     const res = await this.#run('markOnce', (db) => db.query(`INSERT INTO ${this.#marks} (key, at) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [key, at]));
     return res.rowCount === 1;
+  }
+
+  // --- pruning ------------------------------------------------------------------------------
+
+  /**
+   * Removes the package bytes of finished records: see {@link Store.prunePackages} (which
+   * records is {@link isPackagePrunable}'s decision). Records are stamped in transactions of
+   * 500, taken with `FOR UPDATE SKIP LOCKED` (a row another transaction holds waits for the
+   * next run); then every blob that only stamped records name is deleted with its chunk
+   * rows, including those an interrupted run left behind. A blob no record names is kept.
+   * @throws {InputError} VDXP_INPUT_INVALID for bad options
+   * @throws {StoreError} VDXP_STORE_IO, VDXP_STORE_CORRUPT (a candidate record breaks its schema)
+   */
+  async prunePackages(options: PruneOptions): Promise<PruneResult> {
+    const o = checkPruneOptions(options);
+    this.#assertOpen();
+    const records = { outbox: 0, inbox: 0, quarantine: 0 };
+    /** Dry run: rows the SQL takes but `isPackagePrunable` refuses, which keep their package. */
+    const refused: Record<PruneKind, string[]> = { outbox: [], inbox: [], quarantine: [] };
+    for (const kind of PRUNE_KINDS) records[kind] = await this.#stampPrunable(kind, o, refused[kind]);
+    let blobs = 0;
+    let bytes = 0;
+    for (let after = ''; ; ) {
+      const dead = await this.#run('prunePackages', (db) => this.#deadBlobs(db, o, refused, after));
+      if (o.dryRun) {
+        blobs += dead.length;
+        for (const b of dead) bytes += Number(b.size);
+      } else {
+        for (let i = 0; i < dead.length; i += PRUNE_BATCH) {
+          const refs = dead.slice(i, i + PRUNE_BATCH).map((b) => b.ref);
+          // chunk rows go with their blob row (ON DELETE CASCADE); a blob deleted meanwhile by
+          // another worker's run is not returned, so not counted twice
+          const res = await this.#run('prunePackages', (db) =>
+            db.query<{ size: string }>(`DELETE FROM ${this.#blobs.schema}.blobs WHERE ref = ANY($1::text[]) RETURNING size`, [refs]),
+          );
+          blobs += res.rows.length;
+          for (const r of res.rows) bytes += Number(r.size);
+        }
+      }
+      if (dead.length < PRUNE_ROUND) break;
+      after = dead[dead.length - 1]!.ref;
+    }
+    return { records, blobs, bytes };
+  }
+
+  /**
+   * Stamps (dry run: counts) the records of one kind that {@link isPackagePrunable} accepts,
+   * going through the table in id order, one transaction per batch.
+   */
+  async #stampPrunable(kind: PruneKind, o: PruneOptions, refused: string[]): Promise<number> {
+    const table = { outbox: this.#outbox, inbox: this.#inbox, quarantine: this.#quarantine }[kind] as PostgresRecordTable<OutboxEntry | InboxEntry | QuarantineEntry>;
+    if (prunableSql(kind, o, sqlValues()) === undefined) return 0;
+    const mark = prunedStamp(o.now);
+    let count = 0;
+    let after = '';
+    const batch = async (db: Queryable): Promise<number> => {
+      const sql = sqlValues();
+      const where = prunableSql(kind, o, sql)!;
+      const lock = o.dryRun ? '' : ' FOR UPDATE SKIP LOCKED';
+      const res = await db.query<{ record: unknown }>(
+        `SELECT record FROM ${table.name} WHERE ${where} AND id > ${sql.add(after, 'text')} ORDER BY id LIMIT ${PRUNE_BATCH}${lock}`,
+        sql.values,
+      );
+      const chosen: string[] = [];
+      for (const r of table.parseRows(res.rows)) {
+        after = r.id;
+        if (!isPackagePrunable(kind, r, o)) {
+          if (o.dryRun) refused.push(r.id);
+          continue;
+        }
+        chosen.push(r.id);
+        // outbox and inbox: the update methods' path (version + 1, columns in step with the record)
+        if (!o.dryRun && kind !== 'quarantine') await table.update(db, r.id, mark, { version: (r as OutboxEntry | InboxEntry).version });
+      }
+      if (!o.dryRun && kind === 'quarantine' && chosen.length > 0) {
+        // no version to raise, and the columns (id, axis_doc_id, at) do not change
+        await db.query(`UPDATE ${table.name} SET record = record || jsonb_build_object('packagePrunedAt', $1::text) WHERE id = ANY($2::text[])`, [
+          mark.packagePrunedAt,
+          chosen,
+        ]);
+      }
+      count += chosen.length;
+      return res.rows.length;
+    };
+    for (;;) {
+      const seen = o.dryRun ? await this.#run('prunePackages', batch) : await this.#tx('prunePackages', batch);
+      // rows another transaction holds are skipped, not returned: a short batch is the last
+      if (seen < PRUNE_BATCH) return count;
+    }
+  }
+
+  /**
+   * Up to {@link PRUNE_ROUND} blobs after `after` (by ref) that some record names and every
+   * record naming them has let go: stamped, or in a dry run about to be (the rows
+   * {@link prunableSql} takes, less `refused`).
+   */
+  async #deadBlobs(db: Queryable, o: PruneOptions, refused: Record<PruneKind, string[]>, after: string): Promise<{ ref: string; size: string }[]> {
+    const sql = sqlValues();
+    const gone = (kind: PruneKind): string => {
+      const stamped = "record ? 'packagePrunedAt'";
+      const prunable = o.dryRun ? prunableSql(kind, o, sql) : undefined;
+      const either = prunable === undefined ? stamped : `${stamped} OR ((${prunable}) AND NOT id = ANY(${sql.add(refused[kind], 'text[]')}))`;
+      return `coalesce(${either}, false)`; // never null: bool_and would skip it
+    };
+    const ref = `(record#>>'{blob,ref}') COLLATE "C"`;
+    const res = await db.query<{ ref: string; size: string }>(
+      `WITH named AS (
+         SELECT ${ref} AS ref, ${gone('outbox')} AS gone FROM ${this.#outbox.name}
+         UNION ALL SELECT ${ref}, ${gone('inbox')} FROM ${this.#inbox.name}
+         UNION ALL SELECT ${ref}, ${gone('quarantine')} FROM ${this.#quarantine.name} WHERE record ? 'blob'
+       ), dead AS (
+         SELECT ref FROM named GROUP BY ref HAVING bool_and(gone)
+       )
+       SELECT b.ref, b.size FROM ${this.#blobs.schema}.blobs b JOIN dead ON dead.ref = b.ref
+       WHERE b.ref > ${sql.add(after, 'text')} ORDER BY b.ref LIMIT ${PRUNE_ROUND}`,
+      sql.values,
+    );
+    return res.rows;
   }
 
   /** Ends the pool the store opened from `url` (a caller's pool is left open). Idempotent. */

@@ -246,6 +246,78 @@ describe.skipIf(skipPostgres)('PostgresStore', () => {
     });
   });
 
+  describe('pruning packages', () => {
+    const prune = { before: at(10_000).toISOString(), now: at(20_000) };
+
+    test('more records than one batch are all stamped, and their chunk rows leave blob_chunks', async () => {
+      const schema = server.schema();
+      const store = await open(schema, { blobChunkBytes: 1024 });
+      const chunkRows = async (refs: readonly string[]) =>
+        Number((await server.query<{ n: string }>(`SELECT count(*) AS n FROM "${schema}".blob_chunks WHERE ref = ANY($1)`, [refs])).rows[0]!.n);
+      const n = 1200;
+      const refs: string[] = [];
+      let size = 0;
+      for (let i = 0; i < n; i += 50) {
+        await Promise.all(
+          Array.from({ length: 50 }, async (_, k) => {
+            const id = `i${String(i + k).padStart(4, '0')}`;
+            const blob = await store.putBlob(Buffer.alloc(2500, i + k)); // three chunk rows each
+            refs.push(blob.ref);
+            size += blob.size;
+            await store.addInbox(inboxEntry(id, blob));
+            await store.updateInbox(id, { handedOverAt: at(1_000).toISOString() });
+          }),
+        );
+      }
+      const waiting = await store.putBlob(Buffer.alloc(2500, 7));
+      await store.addInbox(inboxEntry('waiting', waiting));
+      const loose = await store.putBlob(Buffer.alloc(2500, 8));
+      expect(await chunkRows(refs)).toBe(3 * n);
+
+      expect(await store.prunePackages!({ ...prune, dryRun: true })).toEqual({ records: { outbox: 0, inbox: n, quarantine: 0 }, blobs: n, bytes: size });
+      expect(await chunkRows(refs)).toBe(3 * n);
+      expect(await store.prunePackages!(prune)).toEqual({ records: { outbox: 0, inbox: n, quarantine: 0 }, blobs: n, bytes: size });
+
+      expect(await chunkRows(refs)).toBe(0);
+      const left = await server.query<{ ref: string }>(`SELECT ref FROM "${schema}".blobs ORDER BY ref`);
+      expect(left.rows.map((r) => r.ref)).toEqual([waiting.ref, loose.ref].sort());
+      expect(await chunkRows([waiting.ref, loose.ref])).toBe(6);
+      // every record stamped through the update path: columns in step with the jsonb
+      const rows = await server.query<{ stamped: string; in_step: string }>(
+        `SELECT count(*) FILTER (WHERE record->>'packagePrunedAt' = $1) AS stamped,
+                count(*) FILTER (WHERE version = 3 AND (record->>'version')::int = 3 AND handed_over) AS in_step
+         FROM "${schema}".inbox WHERE id <> 'waiting'`,
+        [prune.now.toISOString()],
+      );
+      expect(rows.rows[0]).toEqual({ stamped: String(n), in_step: String(n) });
+      expect(await store.prunePackages!(prune)).toEqual({ records: { outbox: 0, inbox: 0, quarantine: 0 }, blobs: 0, bytes: 0 });
+    }, 60_000);
+
+    test('a record another transaction holds is left for the next run, its package with it', async () => {
+      const schema = server.schema();
+      const store = await open(schema);
+      const [held, free] = [await store.putBlob(Buffer.from('held')), await store.putBlob(Buffer.from('free'))];
+      for (const [id, blob] of [['i1', held], ['i2', free]] as const) {
+        await store.addInbox(inboxEntry(id, blob));
+        await store.updateInbox(id, { handedOverAt: at(1_000).toISOString() });
+      }
+      const holder = await server.pool({ max: 1 }).connect();
+      try {
+        await holder.query('BEGIN');
+        await holder.query(`SELECT id FROM "${schema}".inbox WHERE id = 'i1' FOR UPDATE`);
+        expect(await store.prunePackages!(prune)).toEqual({ records: { outbox: 0, inbox: 1, quarantine: 0 }, blobs: 1, bytes: free.size });
+      } finally {
+        await holder.query('ROLLBACK');
+        holder.release();
+      }
+      expect((await store.getInbox('i1'))!.packagePrunedAt).toBeUndefined();
+      expect((await readAll(await store.openBlob(held.ref))).toString()).toBe('held');
+      await expect(store.openBlob(free.ref)).rejects.toMatchObject({ code: 'VDXP_STORE_NOT_FOUND' });
+      expect(await store.prunePackages!(prune)).toEqual({ records: { outbox: 0, inbox: 1, quarantine: 0 }, blobs: 1, bytes: held.size });
+      await expect(store.openBlob(held.ref)).rejects.toMatchObject({ code: 'VDXP_STORE_NOT_FOUND' });
+    });
+  });
+
   describe('records and errors', () => {
     test('a row whose record breaks its schema is VDXP_STORE_CORRUPT, not skipped', async () => {
       const schema = server.schema();
