@@ -4,15 +4,15 @@
  * @internal
  * @module
  */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IoError, VdxpError, isVdxpError } from '../../errors.js';
+import { VdxpError } from '../../errors.js';
 import { checkStore, type StoreCheckReport } from '../../store/check-store.js';
 import { FileStore } from '../../store/file-store.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { Progress } from '../progress.js';
-import { EXIT, formatBytes, printError, printJson, table } from '../output.js';
+import { EXIT, formatBytes, printJson, table } from '../output.js';
+import { reportStoreFailure, requireStoreFolder } from '../store-command.js';
 
 const HELP = `Usage: vdxp store check --store DIR [--json]
 
@@ -81,8 +81,7 @@ export const storeCheckCommand: CliCommand = {
     try {
       const args = readArgs(argv, io);
       json = args.json;
-      const info = await stat(args.storeDir).catch(() => undefined);
-      if (!info?.isDirectory()) throw new IoError(args.storeDir, `store check: no store folder at ${args.storeDir}`);
+      await requireStoreFolder(args.storeDir, 'check');
       const store = await FileStore.open({ dir: args.storeDir });
       let report: StoreCheckReport;
       let progress: Progress | undefined;
@@ -102,17 +101,10 @@ export const storeCheckCommand: CliCommand = {
       else printSummary(io, args.storeDir, report);
       return report.ok ? EXIT.ok : EXIT.invalid;
     } catch (e) {
-      const code = isVdxpError(e) ? e.code : 'VDXP_ERROR';
-      const hint =
-        code === 'VDXP_STORE_LOCKED'
-          ? 'a running connector holds the store: stop it, or check a copy'
-          : code === 'VDXP_STORE_CORRUPT'
-            ? 'the store refused to open: restore it from a backup (check the backup first)'
-            : code === 'VDXP_CLI_USAGE'
-              ? 'run vdxp store check --help'
-              : undefined;
-      if (json) printJson(io, { ok: false, code, message: e instanceof Error ? e.message : String(e) });
-      printError(io, e, hint);
+      const code = reportStoreFailure(io, e, json, 'check', {
+        locked: 'a running connector holds the store: stop it, or check a copy',
+        corrupt: 'the store refused to open: restore it from a backup (check the backup first)',
+      });
       return code === 'VDXP_STORE_CORRUPT' ? EXIT.invalid : EXIT.error;
     }
   },

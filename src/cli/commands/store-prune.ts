@@ -4,14 +4,14 @@
  * @internal
  * @module
  */
-import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { IoError, VdxpError, isVdxpError } from '../../errors.js';
+import { VdxpError } from '../../errors.js';
 import { FileStore } from '../../store/file-store.js';
 import type { PruneOptions, PruneResult } from '../../store/store.js';
 import type { CliCommand, CliIo } from '../command.js';
-import { EXIT, formatBytes, printError, printJson } from '../output.js';
+import { EXIT, formatBytes, printJson } from '../output.js';
+import { reportStoreFailure, requireStoreFolder } from '../store-command.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -106,8 +106,7 @@ export const storePruneCommand: CliCommand = {
     try {
       const args = readArgs(argv, io);
       json = args.json;
-      const info = await stat(args.storeDir).catch(() => undefined);
-      if (!info?.isDirectory()) throw new IoError(args.storeDir, `store prune: no store folder at ${args.storeDir}`);
+      await requireStoreFolder(args.storeDir, 'prune');
       const now = new Date();
       const before = new Date(now.getTime() - args.days * DAY_MS).toISOString();
       const store = await FileStore.open({ dir: args.storeDir });
@@ -121,17 +120,10 @@ export const storePruneCommand: CliCommand = {
       else printSummary(io, args, before, result);
       return EXIT.ok;
     } catch (e) {
-      const code = isVdxpError(e) ? e.code : 'VDXP_ERROR';
-      const hint =
-        code === 'VDXP_STORE_LOCKED'
-          ? 'a running connector holds the store: stop it first'
-          : code === 'VDXP_STORE_CORRUPT'
-            ? 'the store is damaged: run vdxp store check, restore it from a backup'
-            : code === 'VDXP_CLI_USAGE'
-              ? 'run vdxp store prune --help'
-              : undefined;
-      if (json) printJson(io, { ok: false, code, message: e instanceof Error ? e.message : String(e) });
-      printError(io, e, hint);
+      reportStoreFailure(io, e, json, 'prune', {
+        locked: 'a running connector holds the store: stop it first',
+        corrupt: 'the store is damaged: run vdxp store check, restore it from a backup',
+      });
       return EXIT.error;
     }
   },
