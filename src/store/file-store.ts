@@ -23,6 +23,9 @@ import {
   isOutboxClaimable, isPackagePrunable, leaseFor, outboxMatches, prunedStamp, statusMatches, statusRecordId,
 } from './store-rules.js';
 
+/** Records stamped per journal batch by `prunePackages` (one journal line each). */
+const PRUNE_BATCH = 500;
+
 /**
  * A {@link Store} in a folder: a folder of records per kind (`outbox/`, `inbox/`, `statuses/`,
  * `decisions/`, `quarantine/`, `marks/`), package bytes in `blobs/`, and a write-ahead journal
@@ -458,7 +461,7 @@ export class FileStore implements Store {
 
   /**
    * Removes the package bytes of finished records ({@link Store.prunePackages}; the rules are
-   * {@link isPackagePrunable}'s). The records are stamped in one journal batch; then blob files
+   * {@link isPackagePrunable}'s). The records are stamped in journal batches of 500; then blob files
    * are deleted (one folder fsync) and every pack that held a removed package is written again
    * without it. A package still in the journal is let go at once and its bytes leave the disk
    * with the journal's next fold. Each run also deletes the packages of records an interrupted
@@ -469,33 +472,51 @@ export class FileStore implements Store {
   async prunePackages(options: PruneOptions): Promise<PruneResult> {
     this.#open();
     const o = checkPruneOptions(options);
-    const plan = await this.#records.change(() => {
-      const records = { outbox: 0, inbox: 0, quarantine: 0 };
-      /** Refs of records that keep their package, and of those that do not (with the sizes the records give). */
-      const kept = new Set<string>();
-      const dropped = new Map<string, number>();
-      const visit = <T extends OutboxEntry | InboxEntry | QuarantineEntry>(kind: 'outbox' | 'inbox' | 'quarantine', folder: RecordFolder<T, string>, stamp: (r: T) => T) => {
-        for (const published of folder.values()) {
-          const r = folder.current(published.id) ?? published;
-          if (!r.blob) continue;
-          let pruned = r.packagePrunedAt !== undefined;
-          if (!pruned && isPackagePrunable(kind, r, o)) {
-            records[kind] += 1;
-            pruned = true;
-            if (!o.dryRun) folder.stage(stamp(r));
+    const records = { outbox: 0, inbox: 0, quarantine: 0 };
+    const mark = prunedStamp(o.now);
+    type Pruned = OutboxEntry | InboxEntry | QuarantineEntry;
+    const kinds: readonly { kind: 'outbox' | 'inbox' | 'quarantine'; folder: RecordFolder<Pruned, string>; stamp: (r: Pruned) => Pruned }[] = [
+      { kind: 'outbox', folder: this.#outbox as unknown as RecordFolder<Pruned, string>, stamp: (r) => applyPatch(r as OutboxEntry, mark) },
+      { kind: 'inbox', folder: this.#inbox as unknown as RecordFolder<Pruned, string>, stamp: (r) => applyPatch(r as InboxEntry, mark) },
+      { kind: 'quarantine', folder: this.#quarantine as unknown as RecordFolder<Pruned, string>, stamp: (r) => ({ ...r, ...mark }) },
+    ];
+    /** Dry run: the records a real run would stamp. */
+    const wouldPrune = new Set<Pruned>();
+    for (const { kind, folder, stamp } of kinds) {
+      const candidates = folder.values().filter((r) => isPackagePrunable(kind, r, o));
+      if (o.dryRun) {
+        for (const r of candidates) wouldPrune.add(r);
+        records[kind] = candidates.length;
+        continue;
+      }
+      // in journal batches of a bounded size (a line per batch), each record checked again as
+      // the batch sees it
+      for (let i = 0; i < candidates.length; i += PRUNE_BATCH) {
+        const batch = candidates.slice(i, i + PRUNE_BATCH);
+        records[kind] += await this.#records.change(() => {
+          let stamped = 0;
+          for (const { id } of batch) {
+            const current = folder.current(id);
+            if (!current || !isPackagePrunable(kind, current, o)) continue;
+            folder.stage(stamp(current));
+            stamped += 1;
           }
-          if (pruned) dropped.set(r.blob.ref, r.blob.size);
-          else kept.add(r.blob.ref);
-        }
-      };
-      const mark = prunedStamp(o.now);
-      visit('outbox', this.#outbox, (r) => applyPatch(r, mark));
-      visit('inbox', this.#inbox, (r) => applyPatch(r, mark));
-      visit('quarantine', this.#quarantine, (r) => ({ ...r, ...mark }));
-      const dead = new Map<string, number>();
-      for (const [ref, size] of dropped) if (!kept.has(ref)) dead.set(ref, size);
-      return { records, dead };
-    });
+          return stamped;
+        });
+      }
+    }
+    // the packages no record keeps any more: refs of pruned records (now or before) less those
+    // of records that keep theirs, with the sizes the records give
+    const kept = new Set<string>();
+    const dropped = new Map<string, number>();
+    for (const { folder } of kinds) {
+      for (const r of folder.values()) {
+        if (!r.blob) continue;
+        if (r.packagePrunedAt !== undefined || wouldPrune.has(r)) dropped.set(r.blob.ref, r.blob.size);
+        else kept.add(r.blob.ref);
+      }
+    }
+    const plan = { records, dead: new Map([...dropped].filter(([ref]) => !kept.has(ref))) };
     const blobDir = join(this.#dir, 'blobs');
     let names: string[];
     try {

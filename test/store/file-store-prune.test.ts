@@ -139,6 +139,21 @@ describe('FileStore.prunePackages', () => {
     await store.close();
   });
 
+  test('a large backlog is stamped in journal batches of 500 records, not one line', async () => {
+    const store = await FileStore.open({ dir });
+    const blob = await store.putBlob(Buffer.from('shared by all'));
+    for (let i = 0; i < 1200; i++) {
+      await store.addInbox(inboxEntry(`i${i}`, blob));
+      await store.updateInbox(`i${i}`, { handedOverAt: T });
+    }
+    expect(await store.prunePackages(prune)).toEqual({ records: { outbox: 0, inbox: 1200, quarantine: 0 }, blobs: 1, bytes: blob.size });
+    const lines = (await allFiles(join(dir, 'journal'))).flatMap((f) => f.bytes.toString('utf8').split('\n'));
+    const stamping = lines.filter((l) => l.includes('packagePrunedAt'));
+    expect(stamping.map((l) => l.split('"packagePrunedAt"').length - 1)).toEqual([500, 500, 200]);
+    expect((await store.listInbox({ handedOver: true })).every((e) => e.packagePrunedAt === LATER.toISOString())).toBe(true);
+    await store.close();
+  });
+
   test('a reader that opened a blob before its pack was rewritten reads it whole', async () => {
     let store = await FileStore.open({ dir });
     const blobs = await fill(store, 2);
