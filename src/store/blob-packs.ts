@@ -120,7 +120,7 @@ export class BlobPacks {
    * newer pack holds too) is written again as a new pack with its other blobs, or deleted when
    * none are left. New packs are made durable (folder fsync) before an old one is deleted.
    * @returns the blobs removed and their bytes
-   * @throws {StoreError} VDXP_STORE_IO, VDXP_STORE_CORRUPT (a blob to keep is damaged: nothing is deleted)
+   * @throws {StoreError} VDXP_STORE_IO, VDXP_STORE_CORRUPT (a blob to keep is damaged: no pack is deleted)
    */
   async drop(dead: ReadonlySet<string>): Promise<{ readonly blobs: number; readonly bytes: number }> {
     const rewrites: { readonly pack: string; readonly keep: (Place & { readonly ref: string })[] }[] = [];

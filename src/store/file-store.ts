@@ -101,6 +101,8 @@ export class FileStore implements Store {
   readonly #receiveClaims = new Map<string, { readonly workerId: string; readonly expiresAt: number }>();
   readonly #records: JournaledRecords;
   #closed: Promise<void> | undefined;
+  /** The prune under way (one at a time: two would rewrite the same packs). */
+  #pruning: Promise<unknown> = Promise.resolve();
 
   private constructor(dir: string, target: DurableTarget, lock: FileLock, compactAfterBytes: number) {
     this.#dir = dir;
@@ -469,8 +471,18 @@ export class FileStore implements Store {
    * @throws {InputError} VDXP_INPUT_INVALID for bad options
    * @throws {StoreError} VDXP_STORE_IO, VDXP_STORE_CORRUPT (a pack to rewrite is damaged)
    */
-  async prunePackages(options: PruneOptions): Promise<PruneResult> {
-    this.#open();
+  prunePackages(options: PruneOptions): Promise<PruneResult> {
+    try {
+      this.#open();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const run = this.#pruning.then(() => this.#prune(options));
+    this.#pruning = run.catch(() => undefined);
+    return run;
+  }
+
+  async #prune(options: PruneOptions): Promise<PruneResult> {
     const o = checkPruneOptions(options);
     const records = { outbox: 0, inbox: 0, quarantine: 0 };
     const mark = prunedStamp(o.now);
@@ -568,6 +580,7 @@ export class FileStore implements Store {
   close(): Promise<void> {
     this.#closed ??= (async () => {
       try {
+        await this.#pruning;
         await this.#records.close();
       } finally {
         await this.#target.folders?.close();

@@ -154,6 +154,28 @@ describe('FileStore.prunePackages', () => {
     await store.close();
   });
 
+  test('two prunes at once run one after the other, and close waits for the one under way', async () => {
+    let store = await FileStore.open({ dir });
+    const blobs = await fill(store, 6);
+    await store.close();
+    store = await FileStore.open({ dir });
+    for (let i = 0; i < 6; i++) await store.updateInbox(`i${i}`, { handedOverAt: T });
+    const [a, b] = await Promise.all([store.prunePackages(prune), store.prunePackages(prune)]);
+    expect(a).toEqual({ records: { outbox: 0, inbox: 6, quarantine: 0 }, blobs: 6, bytes: blobs.reduce((n, x) => n + x.size, 0) });
+    expect(b).toEqual({ records: { outbox: 0, inbox: 0, quarantine: 0 }, blobs: 0, bytes: 0 });
+    const more = await store.putBlob(Buffer.from('MARK-more-'));
+    await store.addInbox(inboxEntry('j1', more));
+    await store.updateInbox('j1', { handedOverAt: T });
+    const pruning = store.prunePackages(prune);
+    await store.close();
+    expect(await pruning).toEqual({ records: { outbox: 0, inbox: 1, quarantine: 0 }, blobs: 1, bytes: more.size });
+    await expect(store.prunePackages(prune)).rejects.toThrow(expect.objectContaining({ code: 'VDXP_STORE_IO' }));
+    store = await FileStore.open({ dir });
+    expect((await store.getInbox('j1'))!.packagePrunedAt).toBe(LATER.toISOString());
+    await store.close();
+    expect(await holding('MARK-more-')).toEqual([]);
+  });
+
   test('a reader that opened a blob before its pack was rewritten reads it whole', async () => {
     let store = await FileStore.open({ dir });
     const blobs = await fill(store, 2);
