@@ -6,13 +6,18 @@
  */
 import { stat } from 'node:fs/promises';
 import { IoError, isVdxpError } from '../errors.js';
+import { FileStore } from '../store/file-store.js';
 import type { CliIo } from './command.js';
 import { printError, printJson } from './output.js';
 
-/** @throws {IoError} when `dir` is not a folder */
-export async function requireStoreFolder(dir: string, command: string): Promise<void> {
+/**
+ * Opens the FileStore in `dir`, which must exist (a mistyped folder is not made a new store).
+ * @throws {IoError} when `dir` is not a folder; what `FileStore.open` throws
+ */
+export async function openStoreFolder(dir: string, command: string): Promise<FileStore> {
   const info = await stat(dir).catch(() => undefined);
   if (!info?.isDirectory()) throw new IoError(dir, `store ${command}: no store folder at ${dir}`);
+  return FileStore.open({ dir });
 }
 
 /**

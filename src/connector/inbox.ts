@@ -96,9 +96,9 @@ export class InboxReceiver {
     const { store, options } = this.#ctx;
     if (this.#ctx.halted()) return { kind: 'skipped', keys: [] };
     const known = (await store.listInbox({ axisDocId: item.docId }))[0];
-    let blob: BlobInfo;
     // listed again after its package was pruned: handed over long ago, its arrival steps done
     if (known?.packagePrunedAt !== undefined) return { kind: 'pruned', keys: [] };
+    let blob: BlobInfo;
     if (known) {
       blob = known.blob;
     } else {

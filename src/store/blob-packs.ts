@@ -46,13 +46,16 @@ interface Place {
   readonly sha256: string;
 }
 
+/** A blob's place, with its ref (a line of a pack's index). */
+type PackedPlace = Place & { readonly ref: string };
+
 /** The packs of a blob folder. */
 export class BlobPacks {
   readonly #dir: string;
   readonly #target: DurableTarget;
   readonly #places = new Map<string, Place>();
   /** Every pack's index, by pack name (places a newer pack supersedes included). */
-  readonly #contents = new Map<string, (Place & { readonly ref: string })[]>();
+  readonly #contents = new Map<string, PackedPlace[]>();
   #nextSeq = 1;
 
   constructor(dir: string, target: DurableTarget) {
@@ -123,7 +126,7 @@ export class BlobPacks {
    * @throws {StoreError} VDXP_STORE_IO, VDXP_STORE_CORRUPT (a blob to keep is damaged: no pack is deleted)
    */
   async drop(dead: ReadonlySet<string>): Promise<{ readonly blobs: number; readonly bytes: number }> {
-    const rewrites: { readonly pack: string; readonly keep: (Place & { readonly ref: string })[] }[] = [];
+    const rewrites: { readonly pack: string; readonly keep: PackedPlace[] }[] = [];
     for (const [pack, places] of this.#contents) {
       const keep = places.filter((p) => this.#isCurrent(p) && !dead.has(p.ref));
       if (keep.length < places.length) rewrites.push({ pack, keep });
@@ -152,7 +155,7 @@ export class BlobPacks {
     let bytes = 0;
     for (const { pack } of rewrites) {
       for (const place of this.#contents.get(pack)!) {
-        if (this.#places.get(place.ref) === place) {
+        if (this.#isCurrent(place)) {
           // a dead blob still current here (the kept ones now live in the new pack)
           this.#places.delete(place.ref);
           removed += 1;
@@ -169,7 +172,7 @@ export class BlobPacks {
   }
 
   /** True when `place` is where its blob is read from. */
-  #isCurrent(place: Place & { readonly ref: string }): boolean {
+  #isCurrent(place: PackedPlace): boolean {
     return this.#places.get(place.ref) === place;
   }
 
@@ -180,7 +183,7 @@ export class BlobPacks {
    */
   async write(blobs: readonly InlineBlob[]): Promise<void> {
     const pack = packName(this.#nextSeq++);
-    const places: (Place & { readonly ref: string })[] = [];
+    const places: PackedPlace[] = [];
     let offset = 0;
     let index = '';
     for (const b of blobs) {
@@ -201,7 +204,7 @@ export class BlobPacks {
  * and that the blobs fill the pack up to the index with nothing left over.
  * @throws {StoreError} VDXP_STORE_CORRUPT, VDXP_STORE_IO
  */
-function readIndex(path: string, name: string): (Place & { readonly ref: string })[] {
+function readIndex(path: string, name: string): PackedPlace[] {
   const damaged = (what: string) => new StoreError('VDXP_STORE_CORRUPT', `blob pack ${name} ${what}; restore the store from a backup`, { location: path });
   let fd: number | undefined;
   let size: number;
@@ -230,7 +233,7 @@ function readIndex(path: string, name: string): (Place & { readonly ref: string 
   const lines = index.length === 0 ? [] : index.toString('utf8').split('\n');
   if (lines.length > 0 && lines.pop() !== '') throw damaged('has an index that does not end with a whole line');
   if (lines.length !== Number(m[1])) throw damaged(`indexes ${lines.length} blobs where its end line says ${m[1]}`);
-  const places: (Place & { readonly ref: string })[] = [];
+  const places: PackedPlace[] = [];
   let next = 0;
   for (const [i, line] of lines.entries()) {
     const place = placeOf(line, name);
@@ -262,7 +265,7 @@ async function* readPlace(handle: FileHandle, path: string, place: Place): Async
 }
 
 /** One index line, checked; undefined when it is malformed. */
-function placeOf(line: string, pack: string): Place & { readonly ref: string } | undefined {
+function placeOf(line: string, pack: string): PackedPlace | undefined {
   let v: { ref?: unknown; offset?: unknown; size?: unknown; sha256?: unknown };
   try {
     v = JSON.parse(line) as typeof v;

@@ -58,8 +58,8 @@ export interface CheckStoreOptions {
 
 /**
  * Reads every package the store's outbox, inbox and quarantine records point to (except those
- * `prunePackages` removed: counted as `pruned`), each once, and checks its bytes against the size and SHA-256 its records hold (records that disagree
- * about one package are each checked). Problems are collected, not thrown: the report lists
+ * `prunePackages` removed: counted as `pruned`), each once, and checks its bytes against the
+ * size and SHA-256 its records hold (records that disagree about one package are each checked). Problems are collected, not thrown: the report lists
  * each package that is damaged, gone or unreadable, with the records that point to it.
  *
  * Works with any {@link Store}. The store must be open (a FileStore is opened, and so checked,

@@ -528,7 +528,7 @@ export class FileStore implements Store {
         else kept.add(r.blob.ref);
       }
     }
-    const plan = { records, dead: new Map([...dropped].filter(([ref]) => !kept.has(ref))) };
+    const dead = new Map([...dropped].filter(([ref]) => !kept.has(ref)));
     const blobDir = join(this.#dir, 'blobs');
     let names: string[];
     try {
@@ -536,26 +536,28 @@ export class FileStore implements Store {
     } catch (e) {
       throw ioError('cannot list the blob folder', e, blobDir);
     }
-    /** Blob files of dead packages, by file name. */
-    const files = new Map<string, number>();
+    /** Blob files of dead packages (names), and their bytes. */
+    const files: string[] = [];
+    let fileBytes = 0;
     for (const name of names) {
-      const ref = name.endsWith('.blob') ? name.slice(0, -'.blob'.length) : name;
-      const size = plan.dead.get(ref);
-      if (size !== undefined) files.set(name, size);
+      const size = dead.get(name.endsWith('.blob') ? name.slice(0, -'.blob'.length) : name);
+      if (size === undefined) continue;
+      files.push(name);
+      fileBytes += size;
     }
     if (o.dryRun) {
-      let blobs = files.size;
-      let bytes = [...files.values()].reduce((a, b) => a + b, 0);
-      for (const ref of plan.dead.keys()) {
+      let blobs = files.length;
+      let bytes = fileBytes;
+      for (const ref of dead.keys()) {
         const size = this.#records.smallBlobSize(ref);
         if (size !== undefined) {
           blobs += 1;
           bytes += size;
         }
       }
-      return { records: plan.records, blobs, bytes };
+      return { records, blobs, bytes };
     }
-    for (const name of files.keys()) {
+    for (const name of files) {
       const path = join(blobDir, name);
       try {
         await rm(path, { force: true });
@@ -563,13 +565,9 @@ export class FileStore implements Store {
         throw ioError('cannot delete a blob', e, path);
       }
     }
-    if (files.size > 0 && this.#target.fsync) await syncDir(blobDir);
-    const small = await this.#records.dropSmallBlobs(new Set(plan.dead.keys()));
-    return {
-      records: plan.records,
-      blobs: files.size + small.blobs,
-      bytes: [...files.values()].reduce((a, b) => a + b, 0) + small.bytes,
-    };
+    if (files.length > 0 && this.#target.fsync) await syncDir(blobDir);
+    const small = await this.#records.dropSmallBlobs(new Set(dead.keys()));
+    return { records, blobs: files.length + small.blobs, bytes: fileBytes + small.bytes };
   }
 
   /**

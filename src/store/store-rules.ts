@@ -162,7 +162,8 @@ export function isPackagePrunable(kind: 'outbox' | 'inbox' | 'quarantine', recor
     return options.received !== false && e.handedOverAt !== undefined && e.handedOverAt < before;
   }
   const e = record as OutboxEntry;
-  return options.sent === true && e.messageType === 'edoc' && finishedAt(e) !== undefined && finishedAt(e)! < before;
+  const finished = finishedAt(e);
+  return options.sent === true && e.messageType === 'edoc' && finished !== undefined && finished < before;
 }
 
 /** When a sent document was finished: `sentAt` when sent; for a failed one its last error's time, else `createdAt`. */

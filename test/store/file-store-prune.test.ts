@@ -62,6 +62,14 @@ async function fill(store: FileStore, n: number, large: readonly number[] = []):
   return blobs;
 }
 
+/** A store holding `n` packages (see {@link fill}) folded into a pack, opened again. */
+async function filledAndFolded(n: number): Promise<{ store: FileStore; blobs: BlobInfo[] }> {
+  const first = await FileStore.open({ dir });
+  const blobs = await fill(first, n);
+  await first.close();
+  return { store: await FileStore.open({ dir }), blobs };
+}
+
 describe('FileStore.prunePackages', () => {
   test('the pruned bytes leave every file of the store; the kept ones stay readable', async () => {
     let store = await FileStore.open({ dir });
@@ -91,10 +99,7 @@ describe('FileStore.prunePackages', () => {
   });
 
   test('a pack left with no blob is deleted; one left with some is written again', async () => {
-    let store = await FileStore.open({ dir });
-    const first = await fill(store, 3);
-    await store.close();
-    store = await FileStore.open({ dir });
+    let { store, blobs: first } = await filledAndFolded(3);
     const packs = async () => (await readdir(join(dir, 'blobs'))).filter((n) => n.startsWith('pack-')).sort();
     const [firstPack] = await packs();
     expect(await packs()).toHaveLength(1);
@@ -155,10 +160,7 @@ describe('FileStore.prunePackages', () => {
   });
 
   test('two prunes at once run one after the other, and close waits for the one under way', async () => {
-    let store = await FileStore.open({ dir });
-    const blobs = await fill(store, 6);
-    await store.close();
-    store = await FileStore.open({ dir });
+    let { store, blobs } = await filledAndFolded(6);
     for (let i = 0; i < 6; i++) await store.updateInbox(`i${i}`, { handedOverAt: T });
     const [a, b] = await Promise.all([store.prunePackages(prune), store.prunePackages(prune)]);
     expect(a).toEqual({ records: { outbox: 0, inbox: 6, quarantine: 0 }, blobs: 6, bytes: blobs.reduce((n, x) => n + x.size, 0) });
@@ -177,10 +179,7 @@ describe('FileStore.prunePackages', () => {
   });
 
   test('a reader that opened a blob before its pack was rewritten reads it whole', async () => {
-    let store = await FileStore.open({ dir });
-    const blobs = await fill(store, 2);
-    await store.close();
-    store = await FileStore.open({ dir });
+    const { store, blobs } = await filledAndFolded(2);
     const reading = await store.openBlob(blobs[1]!.ref);
     await store.updateInbox('i0', { handedOverAt: T });
     expect((await store.prunePackages(prune)).blobs).toBe(1);

@@ -8,11 +8,10 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VdxpError } from '../../errors.js';
 import { checkStore, type StoreCheckReport } from '../../store/check-store.js';
-import { FileStore } from '../../store/file-store.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { Progress } from '../progress.js';
 import { EXIT, formatBytes, printJson, table } from '../output.js';
-import { reportStoreFailure, requireStoreFolder } from '../store-command.js';
+import { openStoreFolder, reportStoreFailure } from '../store-command.js';
 
 const HELP = `Usage: vdxp store check --store DIR [--json]
 
@@ -81,8 +80,7 @@ export const storeCheckCommand: CliCommand = {
     try {
       const args = readArgs(argv, io);
       json = args.json;
-      await requireStoreFolder(args.storeDir, 'check');
-      const store = await FileStore.open({ dir: args.storeDir });
+      const store = await openStoreFolder(args.storeDir, 'check');
       let report: StoreCheckReport;
       let progress: Progress | undefined;
       try {

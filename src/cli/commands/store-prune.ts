@@ -7,11 +7,10 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { VdxpError } from '../../errors.js';
-import { FileStore } from '../../store/file-store.js';
 import type { PruneOptions, PruneResult } from '../../store/store.js';
 import type { CliCommand, CliIo } from '../command.js';
 import { EXIT, formatBytes, printJson } from '../output.js';
-import { reportStoreFailure, requireStoreFolder } from '../store-command.js';
+import { openStoreFolder, reportStoreFailure } from '../store-command.js';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -106,10 +105,9 @@ export const storePruneCommand: CliCommand = {
     try {
       const args = readArgs(argv, io);
       json = args.json;
-      await requireStoreFolder(args.storeDir, 'prune');
       const now = new Date();
       const before = new Date(now.getTime() - args.days * DAY_MS).toISOString();
-      const store = await FileStore.open({ dir: args.storeDir });
+      const store = await openStoreFolder(args.storeDir, 'prune');
       let result: PruneResult;
       try {
         result = await store.prunePackages({ ...args.kinds, before, now, dryRun: args.dryRun });
